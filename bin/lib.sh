@@ -1,0 +1,54 @@
+# Shared by the bin/ scripts: paths, JVM flags and the build-if-missing step. Source it, don't run it.
+TAUSWEEP_HOME="${TAUSWEEP_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+export TAUSWEEP_HOME
+JOB_JAR="$TAUSWEEP_HOME/jobs/target/tausweep-jobs.jar"
+SPARK_JARS="$TAUSWEEP_HOME/jobs/target/spark/jars"
+
+# Everything binds to loopback on these machines; one ND4J/OpenMP thread per Spark task.
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+export SPARK_SCALA_VERSION=2.13
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+
+# The --add-opens list Spark needs on Java 17 (the same list as spark.java17.opens in pom.xml).
+SPARK_JAVA17_OPENS=(
+  -XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+  -Dio.netty.tryReflectionSetAccessible=true
+)
+
+TAUSWEEP_JAVA_OPTS=(
+  "${SPARK_JAVA17_OPENS[@]}"
+  "-Xmx${TAUSWEEP_DRIVER_MEMORY:-4g}"
+  "-Dorg.bytedeco.javacpp.cachedir=${TAUSWEEP_JAVACPP_CACHE:-$HOME/.cache/tausweep/javacpp}"
+  "-Dlog4j2.configurationFile=$TAUSWEEP_HOME/conf/log4j2.xml"
+)
+
+die() { echo "error: $*" >&2; exit 2; }
+
+# Builds the job jar and Spark's jars when missing or older than any source, pom or resource.
+tausweep_build_if_needed() {
+  command -v java >/dev/null || die "java not found on PATH (install a Java 17 JDK, e.g. apt-get install openjdk-17-jdk)"
+  if [[ -f "$JOB_JAR" && -d "$SPARK_JARS" ]] && [[ -z "$(find "$TAUSWEEP_HOME"/pom.xml \
+      "$TAUSWEEP_HOME"/{model,analysis,jobs}/pom.xml "$TAUSWEEP_HOME"/{model,analysis,jobs}/src/main \
+      -newer "$JOB_JAR" -type f 2>/dev/null | head -1)" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || die "mvn not found on PATH (install Maven 3.8+, e.g. apt-get install maven)"
+  echo "tausweep: building the job jar (first run downloads dependencies; a few minutes)..." >&2
+  (cd "$TAUSWEEP_HOME" && mvn -q -B -DskipTests -pl jobs -am package) >&2 \
+    || die "build failed (see the Maven output above)"
+}

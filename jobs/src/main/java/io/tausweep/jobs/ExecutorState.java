@@ -1,0 +1,96 @@
+package io.tausweep.jobs;
+
+import io.tausweep.model.config.Budget;
+import io.tausweep.model.data.Mnist;
+import io.tausweep.model.train.SplitCache;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Per-executor-JVM state shared by all tasks: the rotated data splits (built from the MNIST
+ * broadcast, which Spark deserialises once per executor) and recently used foundations. Lives
+ * in statics because an executor JVM outlives every task it runs.
+ */
+final class ExecutorState {
+  private static final int MAX_FOUNDATIONS = 64;
+  private static final Map<String, SplitCache> SPLITS = new LinkedHashMap<>();
+  private static final Map<String, byte[]> FOUNDATIONS = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+      return size() > MAX_FOUNDATIONS;
+    }
+  };
+
+  private ExecutorState() {}
+
+  /** The split cache for this MNIST broadcast and budget, created on first use in this JVM. */
+  static SplitCache splits(Broadcast<Mnist> mnist, Budget budget) {
+    String key = mnist.id() + "/" + budget;
+    synchronized (SPLITS) {
+      return SPLITS.computeIfAbsent(key, k -> new SplitCache(mnist.value(), budget));
+    }
+  }
+
+  /** The bytes of a saved foundation, read once per JVM. */
+  static byte[] foundation(String id, String file) throws IOException {
+    synchronized (FOUNDATIONS) {
+      byte[] b = FOUNDATIONS.get(id);
+      if (b != null) {
+        return b;
+      }
+    }
+    Path p = new Path(file);
+    FileSystem fs = p.getFileSystem(new Configuration());
+    byte[] bytes;
+    try (InputStream in = fs.open(p); ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20)) {
+      in.transferTo(out);
+      bytes = out.toByteArray();
+    }
+    synchronized (FOUNDATIONS) {
+      FOUNDATIONS.put(id, bytes);
+    }
+    return bytes;
+  }
+
+  /** Remembers a foundation trained in this JVM, so its cells need not read it back. */
+  static void rememberFoundation(String id, byte[] bytes) {
+    synchronized (FOUNDATIONS) {
+      FOUNDATIONS.put(id, bytes);
+    }
+  }
+
+  /** Whether a file exists (any Hadoop filesystem). */
+  static boolean exists(String file) throws IOException {
+    Path p = new Path(file);
+    return p.getFileSystem(new Configuration()).exists(p);
+  }
+
+  /**
+   * Writes bytes to {@code file} atomically: to a unique temporary name beside it, then a
+   * rename. A concurrent or speculative writer of the same content is harmless.
+   */
+  static void writeAtomically(String file, byte[] bytes) throws IOException {
+    Path target = new Path(file);
+    FileSystem fs = target.getFileSystem(new Configuration());
+    Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + java.util.UUID.randomUUID());
+    try (OutputStream out = fs.create(tmp, false)) {
+      out.write(bytes);
+    }
+    if (!fs.rename(tmp, target)) {
+      fs.delete(tmp, false);
+      if (!fs.exists(target)) {
+        throw new IOException("Cannot rename " + tmp + " to " + target);
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.tausweep.jobs;
+
+import io.tausweep.analysis.ResultSchema;
+import io.tausweep.model.config.SweepConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A sweep output directory and its layout: {@code runs/} and {@code epochs/} (Hive-partitioned
+ * Parquet), {@code foundations/<id>.zip} (cached DL4J models) and {@code sweeps/<name>/config.conf}
+ * (the resolved config each sweep ran with). Validated before anything is created.
+ */
+public final class OutputDir {
+  static final String FOUNDATIONS = "foundations";
+  static final String SWEEPS = "sweeps";
+  static final String CONFIG_FILE = "config.conf";
+  private static final Pattern HASH_LINE = Pattern.compile("config hash ([0-9a-f]+)");
+
+  private final Path root;
+
+  private OutputDir(Path root) {
+    this.root = root;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * Checks that {@code dir} can hold this sweep: a directory or creatable as one, writable, and
+   * not holding the same sweep name run with a different config. Creates nothing.
+   */
+  public static OutputDir validate(Path dir, SweepConfig cfg) {
+    Path root = dir.toAbsolutePath().normalize();
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new UsageException("Invalid --out: " + dir + " is a file (give a directory path; it is created if missing)");
+    }
+    Path existing = root;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing)) {
+      throw new UsageException("Invalid --out: " + dir + " (" + existing + " is not a directory; choose a path under a"
+          + " writable directory)");
+    }
+    if (!Files.isWritable(existing)) {
+      throw new UsageException("Invalid --out: " + dir + " (" + existing + " is not writable; choose a writable"
+          + " directory)");
+    }
+    OutputDir out = new OutputDir(root);
+    Path recorded = out.configFile(cfg.name());
+    if (Files.isRegularFile(recorded)) {
+      String had = recordedHash(recorded);
+      if (!cfg.hash().equals(had)) {
+        throw new UsageException("Sweep '" + cfg.name() + "' in " + root + " was run with config hash " + had
+            + ", this config has " + cfg.hash() + " (use another --out or sweep.name, or the original config to resume)");
+      }
+    }
+    return out;
+  }
+
+  /** Opens an existing output directory for reading. */
+  public static OutputDir existing(Path dir) {
+    Path root = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root.resolve(ResultSchema.RUNS))) {
+      throw new UsageException("No results in " + dir + " (run 'bin/sweep run CONF --out " + dir
+          + "' first, or fix --out)");
+    }
+    return new OutputDir(root);
+  }
+
+  /** Creates the layout and records the config (once per sweep name). */
+  void create(SweepConfig cfg) throws IOException {
+    Files.createDirectories(root.resolve(FOUNDATIONS));
+    Path file = configFile(cfg.name());
+    if (!Files.exists(file)) {
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), ".config", ".tmp");
+      Files.writeString(tmp, cfg.render(), StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  Path configFile(String sweep) {
+    return root.resolve(SWEEPS).resolve(sweep).resolve(CONFIG_FILE);
+  }
+
+  String foundationsUri() {
+    String uri = root.resolve(FOUNDATIONS).toUri().toString();
+    return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
+  }
+
+  /** Ids of the cells of {@code sweep} already in the runs table. */
+  Set<String> committedCellIds(SparkSession spark, String sweep) {
+    Set<String> ids = new HashSet<>();
+    Path part = root.resolve(ResultSchema.RUNS).resolve("sweep=" + sweep);
+    if (!Files.isDirectory(part)) {
+      return ids;
+    }
+    spark.read().schema(ResultSchema.RUNS_SCHEMA).option("basePath", root.resolve(ResultSchema.RUNS).toString())
+        .parquet(part.toString()).select("cell_id").collectAsList().forEach(r -> ids.add(r.getString(0)));
+    return ids;
+  }
+
+  void appendRuns(SparkSession spark, List<Row> rows) {
+    append(spark, rows, ResultSchema.RUNS, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS);
+  }
+
+  void appendEpochs(SparkSession spark, List<Row> rows) {
+    append(spark, rows, ResultSchema.EPOCHS, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS);
+  }
+
+  private void append(SparkSession spark, List<Row> rows, String table,
+      org.apache.spark.sql.types.StructType schema, List<String> partitions) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append)
+        .partitionBy(partitions.toArray(String[]::new)).parquet(root.resolve(table).toString());
+  }
+
+  private static String recordedHash(Path file) {
+    try {
+      Matcher m = HASH_LINE.matcher(Files.readString(file, StandardCharsets.UTF_8));
+      return m.find() ? m.group(1) : "unknown";
+    } catch (IOException e) {
+      throw new UsageException("Cannot read " + file + ": " + e.getMessage() + " (check the output directory)");
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.tausweep.jobs;
+
+import io.tausweep.jobs.Grid.CellTask;
+import io.tausweep.jobs.Grid.FoundationTask;
+import io.tausweep.model.config.Budget;
+import io.tausweep.model.data.Mnist;
+import io.tausweep.model.train.CellRun;
+import io.tausweep.model.train.Experiment;
+import io.tausweep.model.train.FoundationRun;
+import io.tausweep.model.train.SplitCache;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * The code that runs inside Spark tasks: train or reuse a foundation, run a cell. Every
+ * exception inside a cell is caught and returned as a failed outcome, so one bad cell never
+ * takes the sweep down.
+ */
+final class SweepTasks {
+  private SweepTasks() {}
+
+  /** Path of a foundation's model file under the foundations directory. */
+  static String foundationFile(String foundationsDir, String id) {
+    return foundationsDir + "/" + id + ".zip";
+  }
+
+  static FoundationOutcome foundation(FoundationTask t, Broadcast<Mnist> mnist, Budget budget, String dir) {
+    String file = foundationFile(dir, t.id());
+    try {
+      if (ExecutorState.exists(file)) {
+        return new FoundationOutcome(t, true, List.of(), 0, null);
+      }
+      SplitCache data = ExecutorState.splits(mnist, budget);
+      FoundationRun run = Experiment.trainFoundation(data, t.seed(), t.angleDeg());
+      byte[] bytes = Experiment.toBytes(run.network());
+      ExecutorState.writeAtomically(file, bytes);
+      ExecutorState.rememberFoundation(t.id(), bytes);
+      return new FoundationOutcome(t, false, run.epochs(), run.trainSeconds(), null);
+    } catch (Exception e) {
+      return new FoundationOutcome(t, false, List.of(), 0, reason(e));
+    }
+  }
+
+  static CellOutcome cell(CellTask t, Broadcast<Mnist> mnist, Budget budget, String dir) {
+    Instant start = Instant.now();
+    Provenance prov = Provenance.here();
+    try {
+      MultiLayerNetwork foundation = Experiment.fromBytes(ExecutorState.foundation(t.foundationId(),
+          foundationFile(dir, t.foundationId())));
+      SplitCache data = ExecutorState.splits(mnist, budget);
+      CellRun run = Experiment.runCell(data, foundation, t.method(), t.seed(), t.angleDeg(), t.lambda());
+      return new CellOutcome(t, run, null, prov, start);
+    } catch (Exception e) {
+      return new CellOutcome(t, null, reason(e), prov, start);
+    }
+  }
+
+  /** One line: the exception's class and message. */
+  static String reason(Throwable e) {
+    String msg = e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ');
+    return e.getClass().getSimpleName() + msg;
+  }
+}

@@ -1,0 +1,51 @@
+package io.tausweep.model.method;
+
+import io.tausweep.model.train.Split;
+import java.io.Serializable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * One way of specialising a frozen foundation to a new mode. Implementations are immutable
+ * records of their hyperparameters, so a method's {@code toString()} names everything that
+ * decides its result and goes into the cell id.
+ */
+public interface AdaptationMethod extends Serializable {
+
+  /** Stable lower-case id used in configs, cell ids and the {@code method} column. */
+  String id();
+
+  /**
+   * Builds the network this method trains. The foundation is left untouched; the returned
+   * network holds copies of its parameters, with exactly the method's parameters trainable.
+   *
+   * @param foundation a trained plain MLP ({@link io.tausweep.model.train.Mlp})
+   * @param lambda     the sparsity weight, or null for methods without that axis
+   * @param seed       the cell's seed, for any new random parameters
+   */
+  MultiLayerNetwork prepare(MultiLayerNetwork foundation, Double lambda, long seed);
+
+  /** Number of parameters this method trains in a network it prepared. */
+  long trainableParams(MultiLayerNetwork prepared);
+
+  /** Adam learning rate of the trainable parameters. */
+  double learningRate();
+
+  /** Whether lambda is a sweep axis of this method. */
+  default boolean usesLambda() {
+    return false;
+  }
+
+  /** Whether the prepared network is trained at all. */
+  default boolean trains() {
+    return true;
+  }
+
+  /**
+   * Method-specific metrics on the two test sets, e.g. TauGate's hardened-gate accuracies.
+   *
+   * @return null when the method has none
+   */
+  default GateMetrics gateMetrics(MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
+    return null;
+  }
+}

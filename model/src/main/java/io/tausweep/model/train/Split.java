@@ -1,0 +1,41 @@
+package io.tausweep.model.train;
+
+import java.util.Objects;
+
+/**
+ * A dataset in memory: {@code n} images of {@code features} floats each, pixels in [0, 1], and
+ * their labels. Flat arrays keep a split cheap to cache per executor and to slice into batches.
+ *
+ * @param x        row-major images, {@code n * features} values
+ * @param y        labels in [0, classes)
+ * @param features values per image (784 for MNIST)
+ */
+public record Split(float[] x, int[] y, int features) {
+  public Split {
+    Objects.requireNonNull(x, "x");
+    Objects.requireNonNull(y, "y");
+    if (features <= 0 || x.length != (long) y.length * features) {
+      throw new IllegalArgumentException("Split of " + y.length + " labels needs " + (long) y.length * features
+          + " feature values, got " + x.length);
+    }
+  }
+
+  /** Number of images. */
+  public int size() {
+    return y.length;
+  }
+
+  /** The two splits one after the other. */
+  public static Split concat(Split a, Split b) {
+    if (a.features != b.features) {
+      throw new IllegalArgumentException("Cannot concat splits of " + a.features + " and " + b.features + " features");
+    }
+    float[] x = new float[a.x.length + b.x.length];
+    System.arraycopy(a.x, 0, x, 0, a.x.length);
+    System.arraycopy(b.x, 0, x, a.x.length, b.x.length);
+    int[] y = new int[a.y.length + b.y.length];
+    System.arraycopy(a.y, 0, y, 0, a.y.length);
+    System.arraycopy(b.y, 0, y, a.y.length, b.y.length);
+    return new Split(x, y, a.features);
+  }
+}
