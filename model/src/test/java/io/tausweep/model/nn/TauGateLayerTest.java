@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterEach;
@@ -137,6 +138,26 @@ class TauGateLayerTest {
 
         assertThat(TauGates.setHard(net, false)).isEqualTo(1);
         assertThat(NnTestSupport.values(net.output(z))).containsExactly(NnTestSupport.values(soft));
+    }
+
+    @Test
+    void worksInAComputationGraphAndSwitchesThere() {
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                .updater(new NoOp()).graphBuilder().addInputs("z")
+                .addLayer("gate", new TauGateLayer.Builder().units(4).sharpness(S).build(), "z")
+                .addLayer("loss", new LossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(),
+                        "gate")
+                .setOutputs("loss").build());
+        graph.init();
+        graph.setParam("gate_" + TauGateLayer.TAU_KEY, Nd4j.createFromArray(new double[][] {TAU}));
+        graph.setParam("gate_" + TauGateLayer.GAMMA_KEY, Nd4j.createFromArray(new double[][] {GAMMA}));
+        MultiLayerNetwork net = singleGateNet();
+        INDArray z = Nd4j.createFromArray(Z);
+
+        assertThat(NnTestSupport.values(graph.outputSingle(z))).containsExactly(NnTestSupport.values(net.output(z)));
+        assertThat(TauGates.setHard(graph, true)).isEqualTo(1);
+        TauGates.setHard(net, true);
+        assertThat(NnTestSupport.values(graph.outputSingle(z))).containsExactly(NnTestSupport.values(net.output(z)));
     }
 
     @Test
