@@ -231,6 +231,21 @@ class TauGateLayerTest {
     }
 
     @Test
+    void gradientCheckPassesWithHardGate() {
+        MultiLayerNetwork net = twoGateNet(0.5, true);
+        TauGates.setHard(net, true);
+        INDArray x = NnTestSupport.uniform(11, DataType.DOUBLE, 7, 6, -1, 1);
+        INDArray y = NnTestSupport.oneHot(DataType.DOUBLE, 7, 3);
+
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
+                .labels(y).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+
+        assertThat(ok).isTrue();
+        assertThat(net.gradient().getGradientFor("1_tau").amaxNumber().doubleValue()).isZero();
+        assertThat(net.gradient().getGradientFor("1_gamma").amaxNumber().doubleValue()).isPositive();
+    }
+
+    @Test
     void penaltyGradientPushesGatesClosed() {
         MultiLayerNetwork plain = twoGateNet(0.0, true);
         MultiLayerNetwork penalised = new MultiLayerNetwork(twoGateConf(0.5, true));
