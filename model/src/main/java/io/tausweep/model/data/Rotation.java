@@ -6,7 +6,7 @@ import java.util.Objects;
  * Rotates images about their centre by any angle with bilinear interpolation and zero fill; the
  * rotated MNIST test sets are the distribution shifts the sweeps measure.
  * An instance holds the sampling table for one angle and image size, so rotating many images
- * costs four multiply-adds per pixel and allocates nothing.
+ * costs four multiply-adds per pixel and allocates one small scratch image per call.
  *
  * <p><b>Direction.</b> A positive angle rotates <em>counter-clockwise</em> as the image is
  * displayed with row 0 at the top and column 0 at the left, the convention of torchvision's
@@ -29,9 +29,14 @@ public final class Rotation {
     private final double angleDeg;
     private final int rows;
     private final int cols;
-    /** For output pixel p: source offsets of its 4 neighbours at [4p, 4p+4), 0 where outside. */
-    private final int[] source;
-    /** For output pixel p: bilinear weights of its 4 neighbours, 0 where outside. */
+    /** Row length of the source copy padded with a one-pixel zero border. */
+    private final int stride;
+    /**
+     * For output pixel p: index in the padded source of its top-left neighbour (the others are
+     * +1, +stride, +stride+1), or -1 when all four lie outside the image.
+     */
+    private final int[] corner;
+    /** For output pixel p: bilinear weights of its 4 neighbours at [4p, 4p+4). */
     private final float[] weight;
 
     private Rotation(double angleDeg, int rows, int cols) {
@@ -39,7 +44,8 @@ public final class Rotation {
         this.rows = rows;
         this.cols = cols;
         int n = rows * cols;
-        this.source = new int[4 * n];
+        this.stride = cols + 2;
+        this.corner = new int[n];
         this.weight = new float[4 * n];
         double cos;
         double sin;
@@ -76,19 +82,18 @@ public final class Rotation {
                 double c0 = Math.floor(sc);
                 double fr = sr - r0;
                 double fc = sc - c0;
-                int k = 4 * (r * cols + c);
-                set(k, (int) r0, (int) c0, (1 - fr) * (1 - fc));
-                set(k + 1, (int) r0, (int) c0 + 1, (1 - fr) * fc);
-                set(k + 2, (int) r0 + 1, (int) c0, fr * (1 - fc));
-                set(k + 3, (int) r0 + 1, (int) c0 + 1, fr * fc);
+                int p = r * cols + c;
+                // Neighbours at row/col -1 or rows/cols read the zero border of the padded copy.
+                if (r0 < -1 || r0 > rows - 1 || c0 < -1 || c0 > cols - 1) {
+                    corner[p] = -1;
+                    continue;
+                }
+                corner[p] = ((int) r0 + 1) * stride + (int) c0 + 1;
+                weight[4 * p] = (float) ((1 - fr) * (1 - fc));
+                weight[4 * p + 1] = (float) ((1 - fr) * fc);
+                weight[4 * p + 2] = (float) (fr * (1 - fc));
+                weight[4 * p + 3] = (float) (fr * fc);
             }
-        }
-    }
-
-    private void set(int k, int r, int c, double w) {
-        if (r >= 0 && r < rows && c >= 0 && c < cols) {
-            source[k] = r * cols + c;
-            weight[k] = (float) w;
         }
     }
 
@@ -138,14 +143,30 @@ public final class Rotation {
      * @return {@code dst}
      */
     public float[] apply(byte[] src, int offset, float[] dst, int dstOffset) {
+        return apply(src, offset, dst, dstOffset, new float[(rows + 2) * stride]);
+    }
+
+    /** {@code padded} has a zero border that stays zero; its interior is overwritten. */
+    private float[] apply(byte[] src, int offset, float[] dst, int dstOffset, float[] padded) {
         int n = rows * cols;
         Objects.checkFromIndexSize(offset, n, src.length);
         Objects.checkFromIndexSize(dstOffset, n, dst.length);
-        for (int p = 0, k = 0; p < n; p++, k += 4) {
-            float v = weight[k] * (src[offset + source[k]] & 0xFF)
-                    + weight[k + 1] * (src[offset + source[k + 1]] & 0xFF)
-                    + weight[k + 2] * (src[offset + source[k + 2]] & 0xFF)
-                    + weight[k + 3] * (src[offset + source[k + 3]] & 0xFF);
+        for (int r = 0; r < rows; r++) {
+            int from = offset + r * cols;
+            int to = (r + 1) * stride + 1;
+            for (int c = 0; c < cols; c++) {
+                padded[to + c] = src[from + c] & 0xFF;
+            }
+        }
+        for (int p = 0; p < n; p++) {
+            int i = corner[p];
+            if (i < 0) {
+                dst[dstOffset + p] = 0f;
+                continue;
+            }
+            int k = 4 * p;
+            float v = weight[k] * padded[i] + weight[k + 1] * padded[i + 1]
+                    + weight[k + 2] * padded[i + stride] + weight[k + 3] * padded[i + stride + 1];
             // Float rounding of the weights can push a sum of 255s a hair above 255.
             dst[dstOffset + p] = Math.min(v, 255f) / 255f;
         }
@@ -169,8 +190,9 @@ public final class Rotation {
         int n = rows * cols;
         Objects.checkFromIndexSize(dstOffset, Math.multiplyExact(indices.length, n), dst.length);
         byte[] pixels = images.pixelArray();
+        float[] padded = new float[(rows + 2) * stride];
         for (int k = 0; k < indices.length; k++) {
-            apply(pixels, Objects.checkIndex(indices[k], images.size()) * n, dst, dstOffset + k * n);
+            apply(pixels, Objects.checkIndex(indices[k], images.size()) * n, dst, dstOffset + k * n, padded);
         }
         return dst;
     }

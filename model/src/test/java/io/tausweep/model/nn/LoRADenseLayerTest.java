@@ -65,8 +65,7 @@ class LoRADenseLayerTest {
                         .activation(Activation.RELU).build())
                 .layer(new LoRADenseLayer.Builder().nOut(widths[3]).rank(rank).alpha(alpha)
                         .activation(Activation.IDENTITY).build())
-                .layer(new LossLayer.Builder(LossFunction.MCXENT).nOut(widths[3]).activation(Activation.SOFTMAX)
-                        .build())
+                .layer(new LossLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.feedForward(widths[0]))
                 .build();
     }

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterEach;
@@ -140,6 +141,26 @@ class TauGateLayerTest {
     }
 
     @Test
+    void worksInAComputationGraphAndSwitchesThere() {
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                .updater(new NoOp()).graphBuilder().addInputs("z")
+                .addLayer("gate", new TauGateLayer.Builder().units(4).sharpness(S).build(), "z")
+                .addLayer("loss", new LossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).build(),
+                        "gate")
+                .setOutputs("loss").build());
+        graph.init();
+        graph.setParam("gate_" + TauGateLayer.TAU_KEY, Nd4j.createFromArray(new double[][] {TAU}));
+        graph.setParam("gate_" + TauGateLayer.GAMMA_KEY, Nd4j.createFromArray(new double[][] {GAMMA}));
+        MultiLayerNetwork net = singleGateNet();
+        INDArray z = Nd4j.createFromArray(Z);
+
+        assertThat(NnTestSupport.values(graph.outputSingle(z))).containsExactly(NnTestSupport.values(net.output(z)));
+        assertThat(TauGates.setHard(graph, true)).isEqualTo(1);
+        TauGates.setHard(net, true);
+        assertThat(NnTestSupport.values(graph.outputSingle(z))).containsExactly(NnTestSupport.values(net.output(z)));
+    }
+
+    @Test
     void gateHelpersMatchHandComputation() {
         MultiLayerNetwork net = singleGateNet();
         INDArray z = Nd4j.createFromArray(Z);
@@ -207,6 +228,21 @@ class TauGateLayerTest {
         assertThat(ok).isTrue();
         INDArray grad = net.getGradientsViewArray(); // the last backprop's gradient
         assertThat(grad.norm2Number().doubleValue()).isGreaterThan(0.0);
+    }
+
+    @Test
+    void gradientCheckPassesWithHardGate() {
+        MultiLayerNetwork net = twoGateNet(0.5, true);
+        TauGates.setHard(net, true);
+        INDArray x = NnTestSupport.uniform(11, DataType.DOUBLE, 7, 6, -1, 1);
+        INDArray y = NnTestSupport.oneHot(DataType.DOUBLE, 7, 3);
+
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
+                .labels(y).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9));
+
+        assertThat(ok).isTrue();
+        assertThat(net.gradient().getGradientFor("1_tau").amaxNumber().doubleValue()).isZero();
+        assertThat(net.gradient().getGradientFor("1_gamma").amaxNumber().doubleValue()).isPositive();
     }
 
     @Test
