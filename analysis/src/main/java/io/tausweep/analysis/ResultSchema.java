@@ -18,8 +18,13 @@ public final class ResultSchema {
   /** Directory of the epochs table under an output directory. */
   public static final String EPOCHS = "epochs";
 
+  /** Directory of the neurons table under an output directory. */
+  public static final String NEURONS = "neurons";
+
   /** Hive partition columns of {@code runs}, in directory order. */
   public static final List<String> RUNS_PARTITIONS = List.of("sweep", "method");
+  /** Hive partition columns of {@code neurons}, in directory order. */
+  public static final List<String> NEURONS_PARTITIONS = List.of("sweep");
   /** Hive partition columns of {@code epochs}, in directory order. */
   public static final List<String> EPOCHS_PARTITIONS = List.of("sweep");
 
@@ -60,6 +65,23 @@ public final class ResultSchema {
       field("epoch", DataTypes.IntegerType, false, "1-based epoch"),
       field("loss", DataTypes.DoubleType, false, "mean minibatch loss, sparsity penalty included"),
       field("train_accuracy", DataTypes.DoubleType, false, "accuracy on the stage's training images after the epoch"),
+  });
+
+  /** One row per hidden unit of each TauGate cell: its learned gate and how often it fires. */
+  public static final StructType NEURONS_SCHEMA = new StructType(new StructField[] {
+      field("sweep", DataTypes.StringType, false, "sweep name (partition column)"),
+      field("cell_id", DataTypes.StringType, false, "the TauGate cell"),
+      field("seed", DataTypes.LongType, false, "the cell's seed"),
+      field("angle_deg", DataTypes.DoubleType, false, "the cell's angle"),
+      field("lambda", DataTypes.DoubleType, false, "the cell's sparsity weight"),
+      field("layer", DataTypes.IntegerType, false, "hidden layer, 1 or 2"),
+      field("unit", DataTypes.IntegerType, false, "unit index within the layer, 0-based"),
+      field("tau", DataTypes.DoubleType, false, "learned threshold"),
+      field("gamma", DataTypes.DoubleType, false, "learned gain"),
+      field("fire_rate_0", DataTypes.DoubleType, false, "share of 0-deg test images with gate > 0.5"),
+      field("fire_rate_theta", DataTypes.DoubleType, false, "share of rotated test images with gate > 0.5"),
+      field("fire_rate_by_class_theta", DataTypes.createArrayType(DataTypes.DoubleType, false), false,
+          "per digit 0..9: share of that digit's rotated test images with gate > 0.5"),
   });
 
   private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable,
