@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
@@ -101,16 +101,18 @@ public final class OutputDir {
     return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
   }
 
-  /** Ids of the cells of {@code sweep} already in the runs table. */
-  Set<String> committedCellIds(SparkSession spark, String sweep) {
-    Set<String> ids = new HashSet<>();
+  /** The cells of {@code sweep} in the runs table: id to whether any of its rows is {@code ok}. */
+  Map<String, Boolean> committedCells(SparkSession spark, String sweep) {
+    Map<String, Boolean> cells = new HashMap<>();
     Path part = root.resolve(ResultSchema.RUNS).resolve("sweep=" + sweep);
     if (!Files.isDirectory(part)) {
-      return ids;
+      return cells;
     }
     spark.read().schema(ResultSchema.RUNS_SCHEMA).option("basePath", root.resolve(ResultSchema.RUNS).toString())
-        .parquet(part.toString()).select("cell_id").collectAsList().forEach(r -> ids.add(r.getString(0)));
-    return ids;
+        .parquet(part.toString()).groupBy("cell_id")
+        .agg(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.expr("status = 'ok'")))
+        .toLocalIterator().forEachRemaining(r -> cells.put(r.getString(0), r.getBoolean(1)));
+    return cells;
   }
 
   void appendRuns(SparkSession spark, List<Row> rows) {
@@ -119,6 +121,10 @@ public final class OutputDir {
 
   void appendEpochs(SparkSession spark, List<Row> rows) {
     append(spark, rows, ResultSchema.EPOCHS, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS);
+  }
+
+  void appendNeurons(SparkSession spark, List<Row> rows) {
+    append(spark, rows, ResultSchema.NEURONS, ResultSchema.NEURONS_SCHEMA, ResultSchema.NEURONS_PARTITIONS);
   }
 
   private void append(SparkSession spark, List<Row> rows, String table,

@@ -140,6 +140,13 @@ public final class SweepCli implements Runnable {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST directory (overrides data.dir)")
     Path dataDir;
 
+    @Option(names = "--retry-failed", description = "rerun only the cells whose committed rows all failed")
+    boolean retryFailed;
+
+    @Option(names = "--cell-attempts", paramLabel = "N", defaultValue = "1",
+        description = "tries per cell before it is recorded as failed (default 1; divergence is never retried)")
+    int cellAttempts;
+
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
 
@@ -150,6 +157,7 @@ public final class SweepCli implements Runnable {
     public Integer call() throws IOException {
       PrintStream console = parent.out;
       // Everything that can be wrong with the input fails here, before output is created.
+      SweepJob.Options options = new SweepJob.Options(retryFailed, cellAttempts);
       SweepConfig cfg = SweepConfig.load(config);
       OutputDir dir = OutputDir.validate(out, cfg);
       Path data = dataDir != null ? dataDir : resolveDataDir(cfg.dataDir());
@@ -157,7 +165,7 @@ public final class SweepCli implements Runnable {
       Mnist mnist = Mnist.load(data);
       SparkSession session = spark.session("tausweep " + cfg.name());
       try {
-        SweepJob.Summary s = new SweepJob(session, cfg, dir, console).run(mnist);
+        SweepJob.Summary s = new SweepJob(session, cfg, dir, console, options).run(mnist);
         ResultViews.register(session, dir.root());
         console.println();
         console.printf(Locale.ROOT, "Table 1, sweep %s (%s), mean±std over seeds, status ok only:%n", cfg.name(),
@@ -165,6 +173,10 @@ public final class SweepCli implements Runnable {
         console.print(Table1.format(Table1.query(session, cfg.name())));
         console.printf(Locale.ROOT, "%n[%s] %d cells: %d ran now, %d already committed, %d failed now; %.1f s%n",
             cfg.name(), s.total(), s.ran(), s.skipped(), s.failed(), s.wallSeconds());
+        if (s.retriedTasks() > 0 || s.killedTasks() > 0) {
+          console.printf(Locale.ROOT, "[%s] Spark retried %d failed task attempts and killed %d speculative copies;"
+              + " each cell was committed once%n", cfg.name(), s.retriedTasks(), s.killedTasks());
+        }
         return s.failed() > 0 ? EXIT_FAILED_CELLS : 0;
       } finally {
         session.stop();

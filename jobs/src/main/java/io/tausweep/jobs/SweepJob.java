@@ -7,6 +7,7 @@ import io.tausweep.model.config.Budget;
 import io.tausweep.model.config.SweepConfig;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.method.GateMetrics;
+import io.tausweep.model.method.NeuronStats;
 import io.tausweep.model.train.CellRun;
 import io.tausweep.model.train.EpochStats;
 import java.io.IOException;
@@ -42,40 +43,81 @@ public final class SweepJob {
   private static final Logger LOG = LogManager.getLogger(SweepJob.class);
 
   /** What a sweep did: cells in the grid, skipped as already committed, run now, failed now. */
-  public record Summary(int total, int skipped, int ran, int failed, double wallSeconds) {}
+  public record Summary(int total, int skipped, int ran, int failed, double wallSeconds, int retriedTasks,
+      int killedTasks) {}
 
   private final SparkSession spark;
   private final SweepConfig cfg;
   private final OutputDir out;
   private final PrintStream console;
+  private final Options options;
 
-  public SweepJob(SparkSession spark, SweepConfig cfg, OutputDir out, PrintStream console) {
+  /**
+   * How a run treats earlier results and failing cells.
+   *
+   * @param retryFailed  run only the cells whose committed rows are all failed
+   * @param cellAttempts tries per cell inside its task before it is recorded as failed (>= 1)
+   */
+  public record Options(boolean retryFailed, int cellAttempts) {
+    public Options {
+      if (cellAttempts < 1 || cellAttempts > 100) {
+        throw new UsageException("Invalid --cell-attempts: " + cellAttempts + " (must be within [1, 100])");
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(false, 1);
+    }
+  }
+
+  /** Spark setting naming cells whose task fails on its first attempt (fault-injection tests). */
+  public static final String INJECT_FAIL_ONCE = "spark.tausweep.inject.fail-once";
+
+  public SweepJob(SparkSession spark, SweepConfig cfg, OutputDir out, PrintStream console, Options options) {
     this.spark = spark;
     this.cfg = cfg;
     this.out = out;
     this.console = console;
+    this.options = options;
+  }
+
+  /** The grid and the cells of it that this run must train. */
+  public record Plan(Grid grid, List<CellTask> todo) {}
+
+  /** Expands the grid and drops the cells already committed (or, with retryFailed, keeps only failed ones). */
+  public Plan plan() {
+    Grid grid = Grid.of(cfg);
+    Map<String, Boolean> committed = out.committedCells(spark, cfg.name());
+    List<CellTask> todo = grid.cells().stream()
+        .filter(c -> options.retryFailed() ? Boolean.FALSE.equals(committed.get(c.id())) : !committed.containsKey(c.id()))
+        .toList();
+    return new Plan(grid, todo);
   }
 
   /** Runs the sweep against already-validated inputs. */
   public Summary run(Mnist mnist) throws IOException {
     long t0 = System.nanoTime();
     out.create(cfg);
-    Grid grid = Grid.of(cfg);
-    Set<String> committed = out.committedCellIds(spark, cfg.name());
-    List<CellTask> todo = grid.cells().stream().filter(c -> !committed.contains(c.id())).toList();
-    console.printf(Locale.ROOT, "[%s] %d cells (%d foundations); %d already committed, %d to run%n",
-        cfg.name(), grid.cells().size(), grid.foundations().size(), grid.cells().size() - todo.size(), todo.size());
+    Plan plan = plan();
+    Grid grid = plan.grid();
+    List<CellTask> todo = plan.todo();
+    console.printf(Locale.ROOT, "[%s] %d cells (%d foundations); %d already committed, %d to run%s%n",
+        cfg.name(), grid.cells().size(), grid.foundations().size(), grid.cells().size() - todo.size(), todo.size(),
+        options.retryFailed() ? " (retrying failed cells only)" : "");
     if (todo.isEmpty()) {
-      return new Summary(grid.cells().size(), grid.cells().size(), 0, 0, (System.nanoTime() - t0) / 1e9);
+      return new Summary(grid.cells().size(), grid.cells().size(), 0, 0, (System.nanoTime() - t0) / 1e9, 0, 0);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    TaskFailureCounter tasks = new TaskFailureCounter();
+    spark.sparkContext().addSparkListener(tasks);
     Broadcast<Mnist> data = jsc.broadcast(mnist);
     try {
       Map<String, String> foundationErrors = foundations(jsc, data, grid, todo);
       int failed = cells(jsc, data, todo, foundationErrors);
       return new Summary(grid.cells().size(), grid.cells().size() - todo.size(), todo.size(), failed,
-          (System.nanoTime() - t0) / 1e9);
+          (System.nanoTime() - t0) / 1e9, tasks.failed(), tasks.killed());
     } finally {
+      spark.sparkContext().removeSparkListener(tasks);
       data.destroy();
     }
   }
@@ -121,6 +163,10 @@ public final class SweepJob {
       Map<String, String> foundationErrors) {
     Budget budget = cfg.budget();
     String dir = out.foundationsUri();
+    int attempts = options.cellAttempts();
+    Set<String> failOnce = new HashSet<>(java.util.Arrays.asList(
+        spark.sparkContext().getConf().get(INJECT_FAIL_ONCE, "").split(",")));
+    failOnce.remove("");
     int slots = Math.max(1, jsc.defaultParallelism());
     int batchSize = Math.max(slots * 4, 16);
     Deque<JavaFutureAction<List<CellOutcome>>> inFlight = new ArrayDeque<>();
@@ -149,7 +195,7 @@ public final class SweepJob {
         if (!runnable.isEmpty()) {
           jsc.setJobDescription("tausweep " + cfg.name() + ": cells " + (next - batch.size() + 1) + "-" + next);
           JavaRDD<CellTask> rdd = jsc.parallelize(new ArrayList<>(runnable), runnable.size());
-          inFlight.add(rdd.map(c -> SweepTasks.cell(c, data, budget, dir)).collectAsync());
+          inFlight.add(rdd.map(c -> SweepTasks.cell(c, data, budget, dir, attempts, failOnce)).collectAsync());
         }
       }
       if (!inFlight.isEmpty()) {
@@ -172,6 +218,7 @@ public final class SweepJob {
   private int commit(List<CellOutcome> outcomes, Progress progress) {
     List<Row> runs = new ArrayList<>();
     List<Row> epochs = new ArrayList<>();
+    List<Row> neurons = new ArrayList<>();
     int failed = 0;
     String spark4 = spark.version();
     for (CellOutcome o : outcomes) {
@@ -186,9 +233,20 @@ public final class SweepJob {
         epochs.add(RowFactory.create(cfg.name(), o.task().id(), "specialize", o.task().method().id(), e.epoch(),
             e.loss(), e.trainAccuracy()));
       }
+      if (o.run().gates() != null) {
+        for (NeuronStats n : o.run().gates().neurons()) {
+          neurons.add(RowFactory.create(cfg.name(), o.task().id(), o.task().seed(), o.task().angleDeg(),
+              o.task().lambda() == null ? 0.0 : o.task().lambda(), n.layer(), n.unit(), n.tau(), n.gamma(),
+              n.fireRate0(), n.fireRateTheta(), scala.jdk.javaapi.CollectionConverters.asScala(
+                  java.util.Arrays.stream(n.fireRateByClassTheta()).boxed().toList()).toSeq()));
+        }
+      }
     }
-    out.appendRuns(spark, runs);
+    // The runs table is the commit record: the side tables go first, so a batch whose runs rows
+    // exist is complete. A crash in between only leaves side rows that a rerun writes again.
     out.appendEpochs(spark, epochs);
+    out.appendNeurons(spark, neurons);
+    out.appendRuns(spark, runs);
     progress.add(outcomes.size(), failed);
     return failed;
   }

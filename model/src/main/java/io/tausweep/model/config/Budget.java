@@ -16,6 +16,7 @@ import java.io.Serializable;
  * @param specializeBatchSize     specialization minibatch size
  * @param testImages              test images evaluated at 0 deg and at the angle (the first N of t10k)
  * @param evalBatchSize           rows per forward pass at evaluation (does not change results)
+ * @param maxLoss                 a minibatch loss above this (or not finite) fails the cell as diverged
  */
 public record Budget(
     int foundationImagesPerMode,
@@ -26,7 +27,8 @@ public record Budget(
     int specializeEpochs,
     int specializeBatchSize,
     int testImages,
-    int evalBatchSize) implements Serializable {
+    int evalBatchSize,
+    double maxLoss) implements Serializable {
 
   public static final String FOUNDATION_IMAGES_PER_MODE = "foundation.images-per-mode";
   public static final int FOUNDATION_IMAGES_PER_MODE_DEFAULT = 1000;
@@ -46,6 +48,9 @@ public record Budget(
   public static final int TEST_IMAGES_DEFAULT = 10_000;
   public static final String EVAL_BATCH_SIZE = "eval.batch-size";
   public static final int EVAL_BATCH_SIZE_DEFAULT = 2_000;
+  /** Cross-entropy this high means the right class gets e^-10 probability on average: divergence. */
+  public static final String MAX_LOSS = "train.max-loss";
+  public static final double MAX_LOSS_DEFAULT = 10.0;
 
   /** MNIST's training set size: foundation and specialization images must fit in it together. */
   public static final int TRAIN_POOL = 60_000;
@@ -64,7 +69,7 @@ public record Budget(
   public static Budget defaults() {
     return new Budget(FOUNDATION_IMAGES_PER_MODE_DEFAULT, FOUNDATION_EPOCHS_DEFAULT, FOUNDATION_BATCH_SIZE_DEFAULT,
         FOUNDATION_LEARNING_RATE_DEFAULT, SPECIALIZE_IMAGES_DEFAULT, SPECIALIZE_EPOCHS_DEFAULT,
-        SPECIALIZE_BATCH_SIZE_DEFAULT, TEST_IMAGES_DEFAULT, EVAL_BATCH_SIZE_DEFAULT);
+        SPECIALIZE_BATCH_SIZE_DEFAULT, TEST_IMAGES_DEFAULT, EVAL_BATCH_SIZE_DEFAULT, MAX_LOSS_DEFAULT);
   }
 
   /** Reads every budget key, each validated against its range. */
@@ -79,7 +84,8 @@ public record Budget(
         r.intIn(SPECIALIZE_EPOCHS, SPECIALIZE_EPOCHS_DEFAULT, 1, 1000),
         r.intIn(SPECIALIZE_BATCH_SIZE, SPECIALIZE_BATCH_SIZE_DEFAULT, 1, 65_536),
         r.intIn(TEST_IMAGES, TEST_IMAGES_DEFAULT, 1, TEST_POOL),
-        r.intIn(EVAL_BATCH_SIZE, EVAL_BATCH_SIZE_DEFAULT, 1, 65_536));
+        r.intIn(EVAL_BATCH_SIZE, EVAL_BATCH_SIZE_DEFAULT, 1, 65_536),
+        r.doubleIn(MAX_LOSS, MAX_LOSS_DEFAULT, 1e-3, 1e30, "must be a loss bound within [1e-3, 1e30]"));
   }
 
   /** The settings that decide a foundation, in a stable text form for hashing. */

@@ -7,6 +7,7 @@ import io.tausweep.model.nn.TauGates;
 import io.tausweep.model.train.Evaluator;
 import io.tausweep.model.train.Mlp;
 import io.tausweep.model.train.Split;
+import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -17,6 +18,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -117,23 +119,66 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
     } finally {
       TauGates.setHard(trained, false);
     }
-    return new GateMetrics(acc0Hard, accThetaHard, highActFrac(trained, testTheta, batchSize));
-  }
-
-  /** Share of (image, hidden unit) pairs with gate > 0.5, i.e. z > tau, both layers pooled. */
-  static double highActFrac(MultiLayerNetwork net, Split data, int batchSize) {
-    double high = 0;
-    long total = 0;
-    for (int start = 0; start < data.size(); start += batchSize) {
-      int rows = Math.min(batchSize, data.size() - start);
-      List<INDArray> acts = net.feedForward(Evaluator.rows(data, start, rows), false);
-      for (int g : GATE_LAYERS) {
-        // acts.get(g) is the output of layer g-1: the frozen pre-activation z that gate g sees.
-        INDArray z = acts.get(g);
-        high += TauGates.highActivationFraction(z, net.getParam(g + "_" + TauGateLayer.TAU_KEY)) * z.length();
-        total += z.length();
+    double[][] fire0 = firing(trained, test0, batchSize);
+    double[][] fireTheta = firing(trained, testTheta, batchSize);
+    List<NeuronStats> neurons = new ArrayList<>();
+    double open = 0;
+    for (int g = 0; g < GATE_LAYERS.length; g++) {
+      float[] tau = trained.getParam(GATE_LAYERS[g] + "_" + TauGateLayer.TAU_KEY).toFloatVector();
+      float[] gamma = trained.getParam(GATE_LAYERS[g] + "_" + TauGateLayer.GAMMA_KEY).toFloatVector();
+      for (int u = 0; u < tau.length; u++) {
+        double[] byClass = new double[Mlp.CLASSES];
+        for (int c = 0; c < Mlp.CLASSES; c++) {
+          double n = fireTheta[2 * GATE_LAYERS.length][c];
+          byClass[c] = n == 0 ? 0 : fireTheta[GATE_LAYERS.length + g][c * tau.length + u] / n;
+        }
+        double rateTheta = fireTheta[g][u] / testTheta.size();
+        open += rateTheta;
+        neurons.add(new NeuronStats(g + 1, u, tau[u], gamma[u], fire0[g][u] / test0.size(), rateTheta, byClass));
       }
     }
-    return high / total;
+    return new GateMetrics(acc0Hard, accThetaHard, open / neurons.size(), neurons);
+  }
+
+  /**
+   * Counts, per gate layer g, how many images open each unit's gate (z > tau, i.e. gate > 0.5):
+   * rows 0..G-1 hold counts per unit, rows G..2G-1 counts per (class, unit) flattened class-major,
+   * and row 2G the number of images per class.
+   */
+  static double[][] firing(MultiLayerNetwork net, Split data, int batchSize) {
+    int gates = GATE_LAYERS.length;
+    double[][] out = new double[2 * gates + 1][];
+    for (int g = 0; g < gates; g++) {
+      out[g] = new double[Mlp.HIDDEN];
+      out[gates + g] = new double[Mlp.CLASSES * Mlp.HIDDEN];
+    }
+    out[2 * gates] = new double[Mlp.CLASSES];
+    for (int start = 0; start < data.size(); start += batchSize) {
+      int rows = Math.min(batchSize, data.size() - start);
+      float[] onehot = new float[rows * Mlp.CLASSES];
+      for (int i = 0; i < rows; i++) {
+        int y = data.y()[start + i];
+        onehot[i * Mlp.CLASSES + y] = 1f;
+        out[2 * gates][y]++;
+      }
+      INDArray classes = Nd4j.create(onehot, new long[] {rows, Mlp.CLASSES}, 'c');
+      List<INDArray> acts = net.feedForward(Evaluator.rows(data, start, rows), false);
+      for (int g = 0; g < gates; g++) {
+        // acts.get(GATE_LAYERS[g]) is the output of the frozen dense layer below: the z the gate sees.
+        INDArray z = acts.get(GATE_LAYERS[g]);
+        INDArray open = TauGates.hardGate(z, net.getParam(GATE_LAYERS[g] + "_" + TauGateLayer.TAU_KEY))
+            .castTo(DataType.FLOAT);
+        add(out[g], open.sum(0));
+        add(out[gates + g], classes.transpose().mmul(open));
+      }
+    }
+    return out;
+  }
+
+  private static void add(double[] acc, INDArray v) {
+    float[] f = v.dup('c').reshape(v.length()).toFloatVector();
+    for (int i = 0; i < f.length; i++) {
+      acc[i] += f[i];
+    }
   }
 }

@@ -28,7 +28,7 @@ public final class Experiment {
     Split train = data.foundation(seed, angleDeg);
     long t0 = System.nanoTime();
     List<EpochStats> epochs = Trainer.fit(net, train, b.foundationEpochs(), b.foundationBatchSize(),
-        b.evalBatchSize(), Seeds.stream(seed, "shuffle/foundation"));
+        b.evalBatchSize(), b.maxLoss(), Seeds.stream(seed, "shuffle/foundation"));
     return new FoundationRun(net, epochs, (System.nanoTime() - t0) / 1e9);
   }
 
@@ -41,7 +41,7 @@ public final class Experiment {
     List<EpochStats> epochs = List.of();
     if (method.trains()) {
       epochs = Trainer.fit(net, data.specialize(seed, angleDeg), b.specializeEpochs(), b.specializeBatchSize(),
-          b.evalBatchSize(), Seeds.stream(seed, "shuffle/specialize"));
+          b.evalBatchSize(), b.maxLoss(), Seeds.stream(seed, "shuffle/specialize"));
     }
     long t1 = System.nanoTime();
     Split test0 = data.test(0.0);

@@ -21,10 +21,10 @@ public final class Trainer {
    * Trains {@code net} in place.
    *
    * @return one entry per epoch
-   * @throws TrainingDivergedException when a minibatch loss is not finite
+   * @throws TrainingDivergedException when a minibatch loss is not finite or above {@code maxLoss}
    */
   public static List<EpochStats> fit(MultiLayerNetwork net, Split data, int epochs, int batchSize,
-      int evalBatchSize, SplittableRandom shuffle) {
+      int evalBatchSize, double maxLoss, SplittableRandom shuffle) {
     int n = data.size();
     int f = data.features();
     List<EpochStats> stats = new ArrayList<>(epochs);
@@ -47,9 +47,10 @@ public final class Trainer {
             DataType.FLOAT);
         net.fit(new DataSet(features, labels));
         double loss = net.score();
-        if (!Double.isFinite(loss)) {
-          throw new TrainingDivergedException("non-finite loss " + loss + " at epoch " + (epoch + 1)
-              + ", batch " + (start / batchSize + 1) + " (lower the learning rate)");
+        if (!Double.isFinite(loss) || loss > maxLoss) {
+          throw new TrainingDivergedException("diverged: loss " + loss + " at epoch " + (epoch + 1)
+              + ", batch " + (start / batchSize + 1) + (Double.isFinite(loss) ? " > train.max-loss " + maxLoss : "")
+              + " (lower the learning rate)");
         }
         lossSum += loss * b;
       }

@@ -48,7 +48,7 @@ class FreezeTest {
     MultiLayerNetwork net = method.prepare(foundation, method.usesLambda() ? 0.1 : null, 7);
     Map<String, INDArray> before = copy(net.paramTable());
     if (method.trains()) {
-      Trainer.fit(net, denseSplit(256, 11), 2, 32, 256, Seeds.stream(7, "test"));
+      Trainer.fit(net, denseSplit(256, 11), 2, 32, 256, 1e9, Seeds.stream(7, "test"));
     }
 
     long trainableCount = 0;

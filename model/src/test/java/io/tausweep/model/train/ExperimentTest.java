@@ -26,7 +26,7 @@ class ExperimentTest {
     String dir = System.getProperty("tausweep.test.data.dir");
     Path mnistDir = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "tausweep", "mnist");
     Mnist mnist = Mnist.load(MnistFetcher.ensure(mnistDir));
-    data = new SplitCache(mnist, new Budget(300, 2, 64, 3e-3, 300, 2, 64, 2000, 1000));
+    data = new SplitCache(mnist, new Budget(300, 2, 64, 3e-3, 300, 2, 64, 2000, 1000, 10.0));
     foundation = Experiment.trainFoundation(data, 3, 45.0);
   }
 
