@@ -8,9 +8,7 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -47,12 +45,7 @@ public record LoRA(double learningRate, int rank, double alpha) implements Adapt
 
   @Override
   public MultiLayerNetwork prepare(MultiLayerNetwork foundation, Double lambda, long seed) {
-    NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .dataType(DataType.FLOAT)
-        .updater(new Adam(learningRate))
-        .weightInit(WeightInit.ZERO)
-        .list();
+    NeuralNetConfiguration.ListBuilder b = Mlp.layers(seed, new Adam(learningRate));
     for (int i = 0; i < Mlp.LINEAR_LAYERS; i++) {
       boolean last = i == Mlp.LINEAR_LAYERS - 1;
       b.layer(new LoRADenseLayer.Builder().nIn(Mlp.WIDTHS[i]).nOut(Mlp.WIDTHS[i + 1]).rank(rank).alpha(alpha)

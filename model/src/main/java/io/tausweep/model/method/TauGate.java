@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -74,12 +73,7 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
   public MultiLayerNetwork prepare(MultiLayerNetwork foundation, Double lambda, long seed) {
     double l = lambda == null ? 0.0 : lambda;
     long gated = 2L * Mlp.HIDDEN;
-    NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .dataType(DataType.FLOAT)
-        .updater(new Adam(learningRate))
-        .weightInit(WeightInit.ZERO)
-        .list();
+    NeuralNetConfiguration.ListBuilder b = Mlp.layers(seed, new Adam(learningRate));
     for (int i = 0; i < Mlp.LINEAR_LAYERS; i++) {
       b.layer(new FrozenLayerWithBackprop(new DenseLayer.Builder().nIn(Mlp.WIDTHS[i]).nOut(Mlp.WIDTHS[i + 1])
           .activation(Activation.IDENTITY).build()));

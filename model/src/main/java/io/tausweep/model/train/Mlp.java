@@ -34,6 +34,19 @@ public final class Mlp {
 
   private Mlp() {}
 
+  /**
+   * The configuration every network here starts from (float32, zero init since parameters are
+   * always set explicitly, one updater), ready for its layers.
+   */
+  public static NeuralNetConfiguration.ListBuilder layers(long seed, IUpdater updater) {
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .updater(updater)
+        .weightInit(WeightInit.ZERO)
+        .list();
+  }
+
   /** The plain MLP configuration, weights updated by {@code weights} and biases by {@code biases}. */
   public static MultiLayerConfiguration plain(long seed, IUpdater weights, IUpdater biases) {
     return new NeuralNetConfiguration.Builder()
