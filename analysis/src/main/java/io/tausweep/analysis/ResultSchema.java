@@ -7,8 +7,10 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The explicit schemas of the {@code runs} and {@code epochs} tables and their partition
- * columns. Writers and readers both use these, so a column cannot drift between the two.
+ * The explicit schemas of the result tables ({@code runs}, {@code epochs}, {@code neurons}) and
+ * of the derived views over them ({@code cells}, {@code summary}, {@code paired_seeds},
+ * {@code paired}). Writers and readers both use these, so a column cannot drift between the two;
+ * each field's comment says what the column means ({@code DESCRIBE summary} shows it).
  */
 public final class ResultSchema {
   private ResultSchema() {}
@@ -83,6 +85,88 @@ public final class ResultSchema {
       field("fire_rate_by_class_theta", DataTypes.createArrayType(DataTypes.DoubleType, false), false,
           "per digit 0..9: share of that digit's rotated test images with gate > 0.5"),
   });
+
+  /** Metrics that {@link #SUMMARY_SCHEMA} aggregates, in column order. */
+  public static final List<String> SUMMARY_METRICS =
+      List.of("acc_0", "acc_theta", "acc_0_hard", "acc_theta_hard", "high_act_frac");
+
+  /** Metrics that {@link #PAIRED_SCHEMA} compares with a baseline, in column order. */
+  public static final List<String> PAIRED_METRICS = List.of("acc_0", "acc_theta");
+
+  /** Methods that {@code paired} uses as the baseline of a comparison. */
+  public static final List<String> PAIRED_BASELINES = List.of("frozen", "lora");
+
+  /**
+   * One row per (sweep, method, angle_deg, lambda) over the {@code status = 'ok'} cells of
+   * {@code cells}: the seed count and, per metric, mean, sample std and 95% confidence interval.
+   */
+  public static final StructType SUMMARY_SCHEMA = summarySchema();
+
+  /**
+   * One row per (sweep, method, angle_deg, lambda, baseline, seed): a cell's accuracies minus those
+   * of the baseline method's cell on the same sweep, seed and angle (both {@code status = 'ok'}).
+   */
+  public static final StructType PAIRED_SEEDS_SCHEMA = new StructType(new StructField[] {
+      field("sweep", DataTypes.StringType, false, "sweep name"),
+      field("method", DataTypes.StringType, false, "the compared method"),
+      field("angle_deg", DataTypes.DoubleType, false, "rotation of the target mode, degrees"),
+      field("lambda", DataTypes.DoubleType, true, "TauGate sparsity weight of the compared cell; null for other methods"),
+      field("baseline", DataTypes.StringType, false, "frozen | lora: the method compared against"),
+      field("seed", DataTypes.LongType, false, "seed shared by the cell and its baseline"),
+      field("cell_id", DataTypes.StringType, false, "the compared cell"),
+      field("baseline_cell_id", DataTypes.StringType, false, "the baseline's cell"),
+      field("acc_0_delta", DataTypes.DoubleType, true, "acc_0 of the cell minus acc_0 of the baseline"),
+      field("acc_theta_delta", DataTypes.DoubleType, true, "acc_theta of the cell minus acc_theta of the baseline"),
+  });
+
+  /**
+   * One row per (sweep, method, angle_deg, lambda, baseline): the paired deltas of
+   * {@link #PAIRED_SEEDS_SCHEMA} across seeds, with a 95% confidence interval of their mean and a
+   * two-sided Wilcoxon signed-rank p-value.
+   */
+  public static final StructType PAIRED_SCHEMA = pairedSchema();
+
+  private static StructType summarySchema() {
+    List<StructField> f = new java.util.ArrayList<>(List.of(
+        field("sweep", DataTypes.StringType, false, "sweep name"),
+        field("method", DataTypes.StringType, false, "frozen | bitfit | taugate | lora | full_ft"),
+        field("angle_deg", DataTypes.DoubleType, false, "rotation of the target mode, degrees"),
+        field("lambda", DataTypes.DoubleType, true, "TauGate sparsity weight; null for other methods"),
+        field("trainable_params", DataTypes.LongType, true, "parameters the method trains"),
+        field("n", DataTypes.LongType, false, "number of ok cells (seeds) in the group")));
+    for (String m : SUMMARY_METRICS) {
+      f.add(field(m + "_mean", DataTypes.DoubleType, true, "mean of " + m + " over seeds"));
+      f.add(field(m + "_std", DataTypes.DoubleType, true, "sample std (n-1) of " + m + "; null when n < 2"));
+      f.add(field(m + "_ci_lo", DataTypes.DoubleType, true,
+          "lower bound of the 95% CI of the mean of " + m + " (Student t, n-1 dof); null when n < 2"));
+      f.add(field(m + "_ci_hi", DataTypes.DoubleType, true,
+          "upper bound of the 95% CI of the mean of " + m + " (Student t, n-1 dof); null when n < 2"));
+    }
+    return new StructType(f.toArray(StructField[]::new));
+  }
+
+  private static StructType pairedSchema() {
+    List<StructField> f = new java.util.ArrayList<>(List.of(
+        field("sweep", DataTypes.StringType, false, "sweep name"),
+        field("method", DataTypes.StringType, false, "the compared method"),
+        field("angle_deg", DataTypes.DoubleType, false, "rotation of the target mode, degrees"),
+        field("lambda", DataTypes.DoubleType, true, "TauGate sparsity weight; null for other methods"),
+        field("baseline", DataTypes.StringType, false, "frozen | lora: the method compared against"),
+        field("n_pairs", DataTypes.LongType, false, "seeds where both the cell and its baseline are ok")));
+    for (String m : PAIRED_METRICS) {
+      String d = m + "_delta";
+      f.add(field(d + "_mean", DataTypes.DoubleType, true, "mean over seeds of (" + m + " - baseline " + m + ")"));
+      f.add(field(d + "_std", DataTypes.DoubleType, true, "sample std of the deltas; null when n_pairs < 2"));
+      f.add(field(d + "_ci_lo", DataTypes.DoubleType, true,
+          "lower bound of the 95% CI of the mean delta (Student t, n-1 dof); null when n_pairs < 2"));
+      f.add(field(d + "_ci_hi", DataTypes.DoubleType, true,
+          "upper bound of the 95% CI of the mean delta (Student t, n-1 dof); null when n_pairs < 2"));
+      f.add(field(m + "_wilcoxon_p", DataTypes.DoubleType, true,
+          "two-sided Wilcoxon signed-rank p of the deltas (zeros dropped; exact for <= 30 non-zero deltas);"
+              + " null when fewer than 2 deltas are non-zero"));
+    }
+    return new StructType(f.toArray(StructField[]::new));
+  }
 
   private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable,
       String comment) {

@@ -6,9 +6,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The paper's Table 1 computed by Spark SQL over the {@code runs} view: per method, angle and
- * lambda, the trainable parameters and mean +- sample std over seeds of each accuracy.
- * Only cells with {@code status = 'ok'} count; the failed ones are reported beside.
+ * The paper's Table 1 from the {@code summary} view: per method, angle and lambda, the trainable
+ * parameters and mean +- sample std over seeds of each accuracy, with 95% confidence intervals.
+ * Only cells with {@code status = 'ok'} count (see {@link ResultViews}); the failed ones are
+ * reported beside. Needs the views of {@link ResultViews#register}.
  */
 public final class Table1 {
   private Table1() {}
@@ -16,30 +17,46 @@ public final class Table1 {
   /** Methods in the paper's row order; unknown methods sort after them. */
   public static final List<String> METHOD_ORDER = List.of("frozen", "bitfit", "taugate", "lora", "full_ft");
 
-  /** The SQL behind the table, for one sweep (a string literal is bound by {@link #query}). */
+  /**
+   * The SQL behind the table, for one sweep (a string literal is bound by {@link #query}). Columns
+   * 0..11 are those {@link #format} prints; 12..18 add the confidence intervals, and the std of the
+   * TauGate columns, for {@link Report}.
+   */
   public static String sql(String sweep) {
-    String order = String.join(", ", METHOD_ORDER.stream().map(m -> "'" + m + "'").toList());
     return """
         SELECT method,
-               max(trainable_params)            AS params,
+               trainable_params                 AS params,
                angle_deg,
                lambda,
-               count(*)                         AS n,
-               avg(acc_0)                       AS acc_0_mean,
-               stddev_samp(acc_0)               AS acc_0_std,
-               avg(acc_theta)                   AS acc_theta_mean,
-               stddev_samp(acc_theta)           AS acc_theta_std,
-               avg(acc_0_hard)                  AS acc_0_hard_mean,
-               avg(acc_theta_hard)              AS acc_theta_hard_mean,
-               avg(high_act_frac)               AS high_act_frac_mean
-        FROM runs
-        WHERE sweep = '%s' AND status = 'ok'
-        GROUP BY method, angle_deg, lambda
-        ORDER BY angle_deg,
-                 CASE WHEN array_position(array(%s), method) = 0 THEN 99
-                      ELSE array_position(array(%s), method) END,
-                 lambda
-        """.formatted(sweep.replace("'", "''"), order, order);
+               n,
+               acc_0_mean,
+               acc_0_std,
+               acc_theta_mean,
+               acc_theta_std,
+               acc_0_hard_mean,
+               acc_theta_hard_mean,
+               high_act_frac_mean,
+               acc_0_ci_lo,
+               acc_0_ci_hi,
+               acc_theta_ci_lo,
+               acc_theta_ci_hi,
+               acc_0_hard_std,
+               acc_theta_hard_std,
+               high_act_frac_std
+        FROM summary
+        WHERE sweep = '%s'
+        ORDER BY angle_deg, %s, lambda
+        """.formatted(sweep.replace("'", "''"), methodOrder("method"));
+  }
+
+  /**
+   * A SQL expression ranking {@code column} in {@link #METHOD_ORDER} (1-based), unknown methods last,
+   * for an {@code ORDER BY}.
+   */
+  public static String methodOrder(String column) {
+    String order = String.join(", ", METHOD_ORDER.stream().map(m -> "'" + m + "'").toList());
+    return "CASE WHEN array_position(array(%s), %s) = 0 THEN 99 ELSE array_position(array(%s), %s) END"
+        .formatted(order, column, order, column);
   }
 
   /** Runs the query. */
