@@ -40,7 +40,7 @@ import picocli.CommandLine.Parameters;
  * 1 anything else.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = SweepCli.Version.class,
-    subcommands = {SweepCli.Run.class, SweepCli.Sql.class},
+    subcommands = {SweepCli.Run.class, SweepCli.Sql.class, SweepCli.ReportCommand.class},
     description = "Distributed, reproducible TauGate/PEFT sweeps on Spark, with SQL over the results.")
 public final class SweepCli implements Runnable {
   /** Exit status of a sweep whose cells did not all succeed. */
@@ -262,6 +262,37 @@ public final class SweepCli implements Runnable {
         p.printRecord(v);
       }
       p.flush();
+    }
+  }
+
+  /** {@code sweep report}: Table 1 with CIs, paired comparisons and plots as Markdown and HTML. */
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Write report.md and report.html (Table 1, paired comparisons, plots) under DIR/report/SWEEP/.")
+  static final class ReportCommand implements Callable<Integer> {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "result directory of 'sweep run'")
+    Path out;
+
+    @Option(names = "--sweep", paramLabel = "NAME", description = "one sweep (default: every sweep in DIR)")
+    String sweep;
+
+    @CommandLine.Mixin
+    SparkOptions spark = new SparkOptions();
+
+    @CommandLine.ParentCommand
+    SweepCli parent;
+
+    @Override
+    public Integer call() {
+      OutputDir dir = OutputDir.existing(out);
+      SparkSession session = spark.session("tausweep report");
+      try {
+        for (Path p : io.tausweep.analysis.Report.write(session, dir.root(), sweep)) {
+          parent.out.println("wrote " + p);
+        }
+        return 0;
+      } finally {
+        session.stop();
+      }
     }
   }
 
