@@ -227,7 +227,7 @@ public final class SweepCli implements Runnable {
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
           }
           throw new UsageException("Invalid query: " + e.getMessage().lines().findFirst().orElse("")
-              + " (views: runs, epochs)");
+              + " (views: " + String.join(", ", io.tausweep.analysis.ResultViews.VIEWS) + ")");
         }
         PrintStream w = parent.out;
         if (csv) {
@@ -257,7 +257,7 @@ public final class SweepCli implements Runnable {
         Row r = it.next();
         Object[] v = new Object[r.size()];
         for (int i = 0; i < v.length; i++) {
-          v[i] = r.isNullAt(i) ? "" : r.get(i);
+          v[i] = r.isNullAt(i) ? "" : TextTable.value(r.get(i));
         }
         p.printRecord(v);
       }

@@ -163,6 +163,17 @@ public final class SweepJob {
       Map<String, String> foundationErrors) {
     Budget budget = cfg.budget();
     String dir = out.foundationsUri();
+    Progress progress = new Progress(cfg.name(), todo.size(), console, System.console() != null);
+    spark.sparkContext().addSparkListener(progress);
+    try {
+      return runBatches(jsc, data, todo, foundationErrors, budget, dir, progress);
+    } finally {
+      spark.sparkContext().removeSparkListener(progress);
+    }
+  }
+
+  private int runBatches(JavaSparkContext jsc, Broadcast<Mnist> data, List<CellTask> todo,
+      Map<String, String> foundationErrors, Budget budget, String dir, Progress progress) {
     int attempts = options.cellAttempts();
     Set<String> failOnce = new HashSet<>(java.util.Arrays.asList(
         spark.sparkContext().getConf().get(INJECT_FAIL_ONCE, "").split(",")));
@@ -170,7 +181,6 @@ public final class SweepJob {
     int slots = Math.max(1, jsc.defaultParallelism());
     int batchSize = Math.max(slots * 4, 16);
     Deque<JavaFutureAction<List<CellOutcome>>> inFlight = new ArrayDeque<>();
-    Progress progress = new Progress(cfg.name(), todo.size(), console);
     int failed = 0;
     int next = 0;
     while (next < todo.size() || !inFlight.isEmpty()) {
@@ -193,9 +203,12 @@ public final class SweepJob {
           failed += commit(precomputed, progress);
         }
         if (!runnable.isEmpty()) {
-          jsc.setJobDescription("tausweep " + cfg.name() + ": cells " + (next - batch.size() + 1) + "-" + next);
+          jsc.setJobGroup(Progress.CELL_JOB_GROUP, "tausweep " + cfg.name() + ": cells " + (next - batch.size() + 1)
+              + "-" + next, false);
           JavaRDD<CellTask> rdd = jsc.parallelize(new ArrayList<>(runnable), runnable.size());
           inFlight.add(rdd.map(c -> SweepTasks.cell(c, data, budget, dir, attempts, failOnce)).collectAsync());
+          // The group is per thread: clear it so the commit's write jobs are not counted as cells.
+          jsc.clearJobGroup();
         }
       }
       if (!inFlight.isEmpty()) {
@@ -247,7 +260,7 @@ public final class SweepJob {
     out.appendEpochs(spark, epochs);
     out.appendNeurons(spark, neurons);
     out.appendRuns(spark, runs);
-    progress.add(outcomes.size(), failed);
+    progress.committed(outcomes.size(), failed);
     return failed;
   }
 

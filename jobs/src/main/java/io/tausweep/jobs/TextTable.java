@@ -20,7 +20,7 @@ final class TextTable {
     for (int r = 0; r < shown; r++) {
       Row row = rows.get(r);
       for (int c = 0; c < columns.length; c++) {
-        cells[r][c] = row.isNullAt(c) ? "NULL" : String.valueOf(row.get(c));
+        cells[r][c] = row.isNullAt(c) ? "NULL" : value(row.get(c));
         width[c] = Math.max(width[c], cells[r][c].length());
       }
     }
@@ -39,6 +39,14 @@ final class TextTable {
     }
     sb.append(")\n");
     return sb.toString();
+  }
+
+  /** A cell value as text; arrays print as {@code [a, b, ...]} rather than Scala's collection name. */
+  static String value(Object v) {
+    if (v instanceof scala.collection.Iterable<?> seq) {
+      return seq.mkString("[", ", ", "]");
+    }
+    return String.valueOf(v);
   }
 
   private static void line(StringBuilder sb, String[] values, int[] width) {
