@@ -24,7 +24,8 @@ import org.knowm.xchart.style.Styler;
  * view: the sparsity trade-off (TauGate accuracy and high-act frac versus lambda), accuracy at the
  * angle versus the angle per method, and trainable parameters versus accuracy at the angle. Error
  * bars are 95% confidence intervals of the mean over seeds. A figure whose axis the sweep lacks
- * (one lambda, one angle, one method) is skipped, and the {@link Figure} says why.
+ * entirely (no ok cells, or one method for the parameter axis) is skipped, and the {@link Figure}
+ * says why; a single lambda or angle is drawn as single points.
  */
 public final class Plots {
   static {
@@ -72,7 +73,7 @@ public final class Plots {
 
   /**
    * Sparsity trade-off: for TauGate, accuracy at the angle (left) and high-act frac (right) versus
-   * lambda, one line per angle. Skipped when the sweep's TauGate cells have fewer than two lambdas.
+   * lambda, one line per angle (a single point when the sweep has one lambda). Skipped without TauGate cells.
    */
   public static Figure lambdaTradeoff(SparkSession spark, String sweep, Path png) {
     String title = "Sparsity trade-off: TauGate accuracy at the angle and high-act frac versus lambda";
@@ -84,9 +85,8 @@ public final class Plots {
         ORDER BY angle_deg, lambda""".formatted(literal(sweep))).collectAsList();
     TreeSet<Double> lambdas = new TreeSet<>();
     rows.forEach(r -> lambdas.add(r.getDouble(1)));
-    if (lambdas.size() < 2) {
-      return new Figure(title, null, lambdas.isEmpty() ? "Skipped: the sweep has no ok TauGate cells."
-          : "Skipped: the sweep has one TauGate lambda (" + num(lambdas.first()) + "), so there is no trade-off to draw.");
+    if (lambdas.isEmpty()) {
+      return new Figure(title, null, "Skipped: the sweep has no ok TauGate cells.");
     }
     XYChart acc = chart("TauGate accuracy at the angle", "lambda", "accuracy at the angle");
     XYChart frac = chart("TauGate high-act frac", "lambda", "high-act frac (gate > 0.5)");
@@ -96,6 +96,10 @@ public final class Plots {
       addSeries(frac, name, e.getValue(), 1, 5, 6, 7);
     }
     write(List.of(acc, frac), 1, 2, png);
+    if (lambdas.size() == 1) {
+      return new Figure(title, png, "Mean over seeds with 95% CI error bars. The sweep has one TauGate lambda ("
+          + num(lambdas.first()) + "): a single point, no trade-off yet (see conf/lambda.conf).");
+    }
     return new Figure(title, png, "Mean over seeds with 95% CI error bars; " + lambdas.size() + " lambdas from "
         + num(lambdas.first()) + " to " + num(lambdas.last()) + ".");
   }
@@ -103,7 +107,7 @@ public final class Plots {
   /**
    * Accuracy at the angle versus the angle, one line per method with 95% CI error bars; TauGate
    * gets one line per lambda when the sweep has at most {@value #MAX_TAUGATE_LAMBDAS_SHOWN}, else
-   * lines at its smallest and largest lambda. Skipped when the sweep has fewer than two angles.
+   * lines at its smallest and largest lambda (one point per method for a single angle). Skipped without ok cells.
    */
   public static Figure accuracyVersusAngle(SparkSession spark, String sweep, Path png) {
     String title = "Accuracy at the angle versus the angle, per method";
@@ -111,16 +115,17 @@ public final class Plots {
     List<Row> rows = withShownLambdas(all);
     TreeSet<Double> angles = new TreeSet<>();
     rows.forEach(r -> angles.add(r.getDouble(2)));
-    if (angles.size() < 2) {
-      return new Figure(title, null, angles.isEmpty() ? "Skipped: the sweep has no ok cells."
-          : "Skipped: the sweep has one angle (" + num(angles.first()) + "°), so there is no angle axis to draw.");
+    if (angles.isEmpty()) {
+      return new Figure(title, null, "Skipped: the sweep has no ok cells.");
     }
     XYChart c = chart(title, "angle (degrees)", "accuracy at the angle");
     for (Map.Entry<String, List<Row>> e : groupBySeries(rows).entrySet()) {
       addSeries(c, e.getKey(), e.getValue(), 2, 4, 5, 6);
     }
     write(List.of(c), 1, 1, png);
-    return new Figure(title, png, "Mean over seeds with 95% CI error bars. " + lambdaNote(all, rows));
+    String single = angles.size() == 1 ? " The sweep has one angle (" + num(angles.first())
+        + "°): one point per method (see conf/full.conf for an angle axis)." : "";
+    return new Figure(title, png, "Mean over seeds with 95% CI error bars. " + lambdaNote(all, rows) + single);
   }
 
   /**

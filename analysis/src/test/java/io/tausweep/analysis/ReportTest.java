@@ -28,8 +28,8 @@ class ReportTest {
   static void writeEveryReport() throws IOException {
     spark = TestSpark.get();
     out = SharedResults.dir();
-    // A figure left by an earlier report of 'stats' that this one skips must not survive.
-    Path stale = out.resolve("report/stats/" + Plots.ACC_VS_ANGLE_PNG);
+    // A figure left by an earlier report of 'lambda' that this one skips must not survive.
+    Path stale = out.resolve("report/lambda/" + Plots.PARAMS_VS_ACC_PNG);
     Files.createDirectories(stale.getParent());
     Files.write(stale, new byte[] {1, 2, 3});
     written = Report.write(spark, out, null);
@@ -49,8 +49,11 @@ class ReportTest {
         report("grid", "report.md"), report("grid", "report.html"), report("grid", Plots.LAMBDA_TRADEOFF_PNG),
         report("grid", Plots.ACC_VS_ANGLE_PNG), report("grid", Plots.PARAMS_VS_ACC_PNG),
         report("lambda", "report.md"), report("lambda", "report.html"), report("lambda", Plots.LAMBDA_TRADEOFF_PNG),
-        report("other", "report.md"), report("other", "report.html"), report("other", Plots.PARAMS_VS_ACC_PNG),
-        report("stats", "report.md"), report("stats", "report.html"), report("stats", Plots.PARAMS_VS_ACC_PNG));
+        report("lambda", Plots.ACC_VS_ANGLE_PNG),
+        report("other", "report.md"), report("other", "report.html"), report("other", Plots.LAMBDA_TRADEOFF_PNG),
+        report("other", Plots.ACC_VS_ANGLE_PNG), report("other", Plots.PARAMS_VS_ACC_PNG),
+        report("stats", "report.md"), report("stats", "report.html"), report("stats", Plots.LAMBDA_TRADEOFF_PNG),
+        report("stats", Plots.ACC_VS_ANGLE_PNG), report("stats", Plots.PARAMS_VS_ACC_PNG));
     assertThat(written).allMatch(Files::isRegularFile);
   }
 
@@ -91,16 +94,17 @@ class ReportTest {
   }
 
   @Test
-  void skippedFiguresSayWhy() throws IOException {
+  void singleValueAxesDrawPointsAndMissingAxesSayWhy() throws IOException {
     String md = read("stats", "report.md");
-    assertThat(md).contains("Skipped: the sweep has one TauGate lambda (0), so there is no trade-off to draw.")
-        .contains("Skipped: the sweep has one angle (45°), so there is no angle axis to draw.")
+    assertThat(md).contains("The sweep has one TauGate lambda (0): a single point, no trade-off yet")
+        .contains("The sweep has one angle (45°): one point per method")
         .contains("![Efficiency trade-off: trainable parameters versus accuracy at the angle](params_vs_acc.png)");
-    assertThat(report("stats", Plots.ACC_VS_ANGLE_PNG)).doesNotExist();
-    assertThat(report("stats", Plots.LAMBDA_TRADEOFF_PNG)).doesNotExist();
+    assertThat(report("stats", Plots.ACC_VS_ANGLE_PNG)).isRegularFile();
+    assertThat(report("stats", Plots.LAMBDA_TRADEOFF_PNG)).isRegularFile();
     assertThat(read("lambda", "report.md"))
         .contains("Skipped: the sweep has one method (taugate), so there is no parameter axis to draw.")
         .contains("4 lambdas from 0 to 5.");
+    assertThat(report("lambda", Plots.PARAMS_VS_ACC_PNG)).doesNotExist();
   }
 
   @Test
@@ -119,7 +123,7 @@ class ReportTest {
         .contains("<td>taugate</td><td class=\"num\">512</td>")
         .contains("<td class=\"num\">0.850 ± 0.027 [0.816, 0.884]</td>")
         .contains("<img src=\"params_vs_acc.png\"")
-        .contains("Skipped: the sweep has one angle (45°)").endsWith("</html>\n");
+        .contains("The sweep has one angle (45°)").endsWith("</html>\n");
   }
 
   @Test
