@@ -186,7 +186,7 @@ public final class SweepCli implements Runnable {
 
   /** {@code sweep sql}: any SQL over the result views. */
   @Command(name = "sql", mixinStandardHelpOptions = true,
-      description = "Run SQL over the views runs and epochs of a result directory and print the rows.")
+      description = "Run SQL over the views of a result directory (runs, epochs, neurons, cells, summary, paired) and print the rows.")
   static final class Sql implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "result directory of 'sweep run'")
     Path out;
