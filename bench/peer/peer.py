@@ -7,8 +7,8 @@ images at the angle for 5 epochs, batch 64, and is evaluated on the first 10,000
 deg and at the angle. After every epoch, accuracy on the training images (one forward pass), as
 tausweep's Trainer does. Methods as in PAPER-NOTES: Frozen; BitFit (biases only); TauGate
 (h = gamma * relu(z) * sigmoid(s (z - tau)) on both hidden layers, + lambda * mean(gate); its
-evaluation adds the hard gate 1[z > tau] on both test sets and the high-activation fraction on the
-rotated one); LoRA (W x + b + (alpha/r) B A x on all three layers, A uniform +-1/sqrt(fan_in), B 0);
+evaluation adds the hard gate 1[z > tau] on both test sets and per-unit firing counts, overall and
+per class, on both); LoRA (W x + b + (alpha/r) B A x on all three layers, A uniform +-1/sqrt(fan_in), B 0);
 Full FT. float32 throughout, one BLAS thread (set before numpy is imported).
 
 Subsets and shuffles come from NumPy's own generator, so accuracies are in the same range as
@@ -244,13 +244,18 @@ def accuracy(model, x, y, batch=2000):
     return correct / len(y)
 
 
-def high_act_frac(model, x, batch=2000):
-    high = total = 0
+def firing(model, x, y, batch=2000):
+    """Per gate layer: how many images open each unit's gate (z > tau), overall and per class."""
+    per_unit = [np.zeros(WIDTHS[1]), np.zeros(WIDTHS[2])]
+    per_class = [np.zeros((10, WIDTHS[1])), np.zeros((10, WIDTHS[2]))]
     for s in range(0, len(x), batch):
         _, z1, z2 = model.forward(x[s:s + batch], keep_z=True)
-        high += int((z1 > model.tau[0]).sum() + (z2 > model.tau[1]).sum())
-        total += z1.size + z2.size
-    return high / total
+        onehot = np.eye(10, dtype=F32)[y[s:s + batch]]
+        for i, z in enumerate((z1, z2)):
+            open_ = (z > model.tau[i]).astype(F32)
+            per_unit[i] += open_.sum(0)
+            per_class[i] += onehot.T @ open_
+    return per_unit, per_class
 
 
 class Clock:
@@ -297,7 +302,8 @@ def run_round(data, seed, angle):
             accuracy(model, t0, t0y)
             accuracy(model, tt, tty)
             model.hard = False
-            high_act_frac(model, tt)
+            firing(model, t0, t0y)
+            firing(model, tt, tty)
         ev = clock.lap()
         out[name] = (tr, ev, a0, at)
     return out

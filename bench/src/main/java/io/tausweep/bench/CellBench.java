@@ -187,7 +187,7 @@ public final class CellBench {
     Clock c = new Clock();
     if (m.trains()) {
       Trainer.fit(net, data.specialize(seed, angle), b.specializeEpochs(), b.specializeBatchSize(),
-          b.evalBatchSize(), Seeds.stream(seed, "shuffle/specialize"));
+          b.evalBatchSize(), b.maxLoss(), Seeds.stream(seed, "shuffle/specialize"));
     }
     double[] train = c.lap();
     double acc0 = Evaluator.accuracy(net, data.test(0.0), b.evalBatchSize());

@@ -22,7 +22,8 @@ import io.tausweep.model.train.Mlp;
  *
  * Training time in tausweep also runs the per-epoch training-accuracy pass (one forward over the
  * training images), so it is counted too; evaluation is one forward per test image (TauGate: the soft
- * pass on both test sets, the hard pass on both, and one more forward for the high-activation fraction).
+ * pass on both test sets, the hard pass on both, and one more forward on each for the per-neuron firing
+ * counts).
  */
 public final class Flops {
   /** Multiply-adds of one forward pass of the plain MLP. */
@@ -81,8 +82,8 @@ public final class Flops {
     };
   }
 
-  /** Forward passes over the test images per evaluation: TauGate adds the hard gate and the high-act pass. */
+  /** Forward passes over the test images per evaluation: TauGate adds the hard gate and the firing counts. */
   public static int evalPasses(String method) {
-    return "taugate".equals(method) ? 5 : 2;
+    return "taugate".equals(method) ? 6 : 2;
   }
 }

@@ -22,6 +22,7 @@ final class Machine {
     m.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
     m.put("nd4j_master_threads", Nd4j.getEnvironment().maxMasterThreads());
     m.put("nd4j_blas_threads", Nd4j.getEnvironment().maxThreads());
+    m.put("openblas_coretype", String.valueOf(System.getenv("OPENBLAS_CORETYPE")));
     m.put("load_avg_1min", loadAverage());
     m.put("java", System.getProperty("java.version"));
     return m;
