@@ -58,9 +58,11 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>{@link #compile} returns empty for anything else (another layer type or activation, dropout, weight noise,
  * layer norm, gradient normalization, constraints, preprocessors, truncated BPTT, a non-float network, a loss other
  * than MCXENT with softmax); callers then use DL4J's own {@code fit}/{@code output}. Not thread-safe: one executor
- * per network and thread. Arrays returned by {@link #output} are reused by the next call.
+ * per network and thread. Arrays returned by {@link #output} are reused by the next call. The work arrays live
+ * outside the JVM heap: {@link #close} frees them at once (else they wait for a garbage collection, which a small
+ * heap may not run for a long time while the process grows by gigabytes).
  */
-public final class LeanNet {
+public final class LeanNet implements AutoCloseable {
 
     private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
 
@@ -259,6 +261,14 @@ public final class LeanNet {
         return a;
     }
 
+    /** Frees the work arrays; the executor must not be used afterwards. The network is untouched. */
+    @Override
+    public void close() {
+        for (Step s : steps) {
+            s.buffers.close();
+        }
+    }
+
     /** The network this executor runs. */
     public MultiLayerNetwork network() {
         return net;
@@ -382,6 +392,13 @@ public final class LeanNet {
         INDArray get(int slot, long rows, long cols, char order) {
             return arrays.computeIfAbsent(new Key(slot, rows, cols),
                     k -> Nd4j.createUninitializedDetached(DataType.FLOAT, order, rows, cols));
+        }
+
+        void close() {
+            for (INDArray a : arrays.values()) {
+                a.close();
+            }
+            arrays.clear();
         }
     }
 

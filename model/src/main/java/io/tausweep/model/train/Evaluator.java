@@ -18,7 +18,9 @@ public final class Evaluator {
   public static double accuracy(MultiLayerNetwork net, Split data, int batchSize) {
     Optional<LeanNet> lean = LeanNet.compile(net);
     if (lean.isPresent()) {
-      return accuracy(lean.get(), data, batchSize);
+      try (LeanNet executor = lean.get()) {
+        return accuracy(executor, data, batchSize);
+      }
     }
     long correct = 0;
     int n = data.size();
@@ -34,13 +36,19 @@ public final class Evaluator {
     long correct = 0;
     int n = data.size();
     int full = Math.min(batchSize, n);
-    INDArray batch = null;
-    for (int start = 0; start < n; start += batchSize) {
-      int b = Math.min(batchSize, n - start);
-      INDArray x = b == full ? (batch == null ? batch = Split.matrix(b, data.features()) : batch)
-          : Split.matrix(b, data.features());
-      Split.copyInto(data.x(), start * data.features(), b * data.features(), x);
-      correct += correct(net.output(x), data, start, b);
+    INDArray batch = Split.matrix(full, data.features());
+    try {
+      for (int start = 0; start < n; start += batchSize) {
+        int b = Math.min(batchSize, n - start);
+        INDArray x = b == full ? batch : Split.matrix(b, data.features());
+        Split.copyInto(data.x(), start * data.features(), b * data.features(), x);
+        correct += correct(net.output(x), data, start, b);
+        if (x != batch) {
+          x.close();
+        }
+      }
+    } finally {
+      batch.close();
     }
     return (double) correct / n;
   }

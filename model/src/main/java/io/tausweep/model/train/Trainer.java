@@ -31,6 +31,17 @@ public final class Trainer {
   public static List<EpochStats> fit(MultiLayerNetwork net, Split data, int epochs, int batchSize,
       int evalBatchSize, double maxLoss, SplittableRandom shuffle) {
     LeanNet lean = LeanNet.compile(net).orElse(null);
+    try {
+      return fit(net, lean, data, epochs, batchSize, evalBatchSize, maxLoss, shuffle);
+    } finally {
+      if (lean != null) {
+        lean.close();
+      }
+    }
+  }
+
+  private static List<EpochStats> fit(MultiLayerNetwork net, LeanNet lean, Split data, int epochs, int batchSize,
+      int evalBatchSize, double maxLoss, SplittableRandom shuffle) {
     int n = data.size();
     int f = data.features();
     int full = Math.min(batchSize, n);
@@ -75,6 +86,17 @@ public final class Trainer {
       double trainAcc = lean != null ? Evaluator.accuracy(lean, data, evalBatchSize)
           : Evaluator.accuracy(net, data, evalBatchSize);
       stats.add(new EpochStats(epoch + 1, lossSum / n, trainAcc));
+    }
+    // The batch arrays live off the JVM heap: free them now rather than at some later garbage collection.
+    for (INDArray a : features) {
+      if (a != null && lean != null) {
+        a.close();
+      }
+    }
+    for (INDArray a : labels) {
+      if (a != null && lean != null) {
+        a.close();
+      }
     }
     return stats;
   }
