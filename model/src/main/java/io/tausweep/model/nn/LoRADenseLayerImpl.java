@@ -63,25 +63,18 @@ public class LoRADenseLayerImpl extends BaseLayer<LoRADenseLayer> {
         INDArray z = preOutput(x, xa, ArrayType.BP_WORKING_MEM, workspaceMgr);
         INDArray delta = c.getActivationFn().backprop(z, epsilon).getFirst();
 
-        // dB = scale * (xA)^T delta; dA = scale * x^T (delta B^T). No dW, db: the base is frozen.
         INDArray gradA = gradientViews.get(LoRADenseLayer.LORA_A_KEY);
         INDArray gradB = gradientViews.get(LoRADenseLayer.LORA_B_KEY);
-        Nd4j.gemm(xa, delta, gradB, true, false, scale, 0.0);
         INDArray deltaBt = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
                 new long[] {mb, c.getRank()}, 'f');
-        Nd4j.gemm(delta, b, deltaBt, false, true, 1.0, 0.0);
-        Nd4j.gemm(x, deltaBt, gradA, true, false, scale, 0.0);
+        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                new long[] {mb, c.getNIn()}, 'f');
+        backward(x, xa, delta, w, a, b, scale, deltaBt, gradA, gradB, epsOut);
 
         INDArray gradW = gradientViews.get(LoRADenseLayer.WEIGHT_KEY);
         INDArray gradBias = gradientViews.get(LoRADenseLayer.BIAS_KEY);
         gradW.assign(0.0);
         gradBias.assign(0.0);
-
-        // dL/dx = delta W^T + scale * (delta B^T) A^T
-        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[] {mb, c.getNIn()}, 'f');
-        Nd4j.gemm(delta, w, epsOut, false, true, 1.0, 0.0);
-        Nd4j.gemm(deltaBt, a, epsOut, false, true, scale, 1.0);
 
         Gradient ret = new DefaultGradient();
         ret.gradientForVariable().put(LoRADenseLayer.WEIGHT_KEY, gradW);
@@ -99,11 +92,37 @@ public class LoRADenseLayerImpl extends BaseLayer<LoRADenseLayer> {
     private INDArray preOutput(INDArray x, INDArray xa, ArrayType outType, LayerWorkspaceMgr workspaceMgr) {
         LoRADenseLayer c = layerConf();
         INDArray z = workspaceMgr.createUninitialized(outType, dataType, new long[] {x.size(0), c.getNOut()}, 'f');
-        Nd4j.gemm(x, getParam(LoRADenseLayer.WEIGHT_KEY), z, false, false, 1.0, 0.0);
-        z.addiRowVector(getParam(LoRADenseLayer.BIAS_KEY));
-        Nd4j.gemm(x, getParam(LoRADenseLayer.LORA_A_KEY), xa, false, false, 1.0, 0.0);
-        Nd4j.gemm(xa, getParam(LoRADenseLayer.LORA_B_KEY), z, false, false, c.scaling(), 1.0);
+        forward(x, getParam(LoRADenseLayer.WEIGHT_KEY), getParam(LoRADenseLayer.BIAS_KEY),
+                getParam(LoRADenseLayer.LORA_A_KEY), getParam(LoRADenseLayer.LORA_B_KEY), c.scaling(), xa, z);
         return z;
+    }
+
+    /**
+     * The pre-activation, shared with {@link LeanNet}: {@code z = x W + b + scale * (x A) B} into z [batch, nOut]
+     * and {@code x A} into xa [batch, r], both in 'f' order.
+     */
+    static void forward(INDArray x, INDArray w, INDArray bias, INDArray a, INDArray b, double scale, INDArray xa,
+            INDArray z) {
+        Nd4j.gemm(x, w, z, false, false, 1.0, 0.0);
+        z.addiRowVector(bias);
+        Nd4j.gemm(x, a, xa, false, false, 1.0, 0.0);
+        Nd4j.gemm(xa, b, z, false, false, scale, 1.0);
+    }
+
+    /**
+     * The backward pass, shared with {@link LeanNet}, from {@code delta = dL/dz}: {@code dB = scale (xA)^T delta},
+     * {@code dA = scale x^T (delta B^T)}, and unless epsOut is null {@code dL/dx = delta W^T + scale (delta B^T) A^T}
+     * (the frozen base's dW is never computed). deltaBt [batch, r] and epsOut [batch, nIn] are 'f' order.
+     */
+    static void backward(INDArray x, INDArray xa, INDArray delta, INDArray w, INDArray a, INDArray b, double scale,
+            INDArray deltaBt, INDArray gradA, INDArray gradB, INDArray epsOut) {
+        Nd4j.gemm(xa, delta, gradB, true, false, scale, 0.0);
+        Nd4j.gemm(delta, b, deltaBt, false, true, 1.0, 0.0);
+        Nd4j.gemm(x, deltaBt, gradA, true, false, scale, 0.0);
+        if (epsOut != null) {
+            Nd4j.gemm(delta, w, epsOut, false, true, 1.0, 0.0);
+            Nd4j.gemm(deltaBt, a, epsOut, false, true, scale, 1.0);
+        }
     }
 
     /** The frozen W and b are excluded from the division of gradients by the minibatch size (they are 0). */

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SigmoidDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -52,13 +53,14 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
         TauGateLayer c = layerConf();
 
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, z.shape(), 'c');
-        TauGates.gateInto(z, getParam(TauGateLayer.TAU_KEY), c.getSharpness(), c.isHardGate(), out);
-        lastPenalty = c.getLambda() == 0.0 ? 0.0
-                : c.getLambda() * out.sumNumber().doubleValue() / ((double) z.size(0) * c.effectiveGatedUnits());
-        // g * z, then keep only z > 0: g * relu(z) without a separate relu array.
-        out.muli(z);
-        Nd4j.exec(new RectifiedLinearDerivative(z, out, out));
-        out.muliRowVector(getParam(TauGateLayer.GAMMA_KEY));
+        if (c.isHardGate()) {
+            lastPenalty = hardForward(c, z, getParam(TauGateLayer.TAU_KEY), getParam(TauGateLayer.GAMMA_KEY), out);
+        } else {
+            INDArray x = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), 'c');
+            INDArray g = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), 'c');
+            lastPenalty = softForward(c, z, getParam(TauGateLayer.TAU_KEY), getParam(TauGateLayer.GAMMA_KEY), x, g,
+                    out);
+        }
         return out;
     }
 
@@ -71,45 +73,19 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
         INDArray gamma = getParam(TauGateLayer.GAMMA_KEY);
         INDArray tauGrad = gradientViews.get(TauGateLayer.TAU_KEY);
         INDArray gammaGrad = gradientViews.get(TauGateLayer.GAMMA_KEY);
-        double s = c.getSharpness();
         long[] shape = z.shape();
 
-        // x = s * (z - tau) is kept for the sigmoid derivative; g = sigmoid(x).
-        INDArray x = null;
         INDArray g = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, shape, 'c');
-        if (c.isHardGate()) {
-            TauGates.gateInto(z, tau, s, true, g);
-        } else {
-            x = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, shape, 'c');
-            TauGates.preGateInto(z, tau, s, x);
-            Nd4j.exec(new Sigmoid(x, g));
-        }
-
-        // m = eps * 1[z > 0]; dL/dz through relu(z): gamma * m * g.
         INDArray m = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, shape, 'c');
-        Nd4j.exec(new RectifiedLinearDerivative(z, epsilon, m));
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, shape, 'c');
-        m.mul(g, epsOut).muliRowVector(gamma);
-
-        // m := eps * relu(z); dL/dgamma = sum_b eps * relu(z) * g (g is not needed afterwards).
-        m.muli(z);
-        g.muli(m).sum(gammaGrad, 0);
-
         if (c.isHardGate()) {
-            tauGrad.assign(0.0);
+            hardBackward(c, z, tau, epsilon, gamma, g, m, epsOut, tauGrad, gammaGrad);
         } else {
-            // dL/dg = eps * gamma * relu(z) + lambda / gatedUnits (the penalty's per-element gradient, as a
-            // sum over the batch like every DL4J gradient; the updater divides by B).
-            m.muliRowVector(gamma);
-            if (c.getLambda() != 0.0) {
-                m.addi(c.getLambda() / c.effectiveGatedUnits());
-            }
-            // t = dL/dg * dg/dz = dL/dg * s * sigmoid'(x); dg/dtau = -dg/dz.
-            Nd4j.exec(new SigmoidDerivative(x, m, x));
-            x.muli(s);
-            x.sum(tauGrad, 0);
-            tauGrad.negi();
-            epsOut.addi(x);
+            // The forward pass's x = s * (z - tau) and g = sigmoid(x), recomputed.
+            INDArray x = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, shape, 'c');
+            TauGates.preGateInto(z, tau, c.getSharpness(), x);
+            Nd4j.exec(new Sigmoid(x, g));
+            softBackward(c, z, x, g, epsilon, gamma, m, epsOut, tauGrad, gammaGrad);
         }
 
         Gradient ret = new DefaultGradient();
@@ -117,6 +93,99 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
         ret.gradientForVariable().put(TauGateLayer.GAMMA_KEY, gammaGrad);
         epsOut = backpropDropOutIfPresent(epsOut);
         return new Pair<>(ret, epsOut);
+    }
+
+    /**
+     * The soft forward pass, shared with {@link LeanNet}: {@code x = s (z - tau)}, {@code g = sigmoid(x)} and
+     * {@code out = gamma * relu(z) * g}, all [batch, n] in 'c' order and distinct from z.
+     *
+     * @return the sparsity penalty of this pass (0 when lambda is 0)
+     */
+    static double softForward(TauGateLayer c, INDArray z, INDArray tau, INDArray gamma, INDArray x, INDArray g,
+            INDArray out) {
+        TauGates.preGateInto(z, tau, c.getSharpness(), x);
+        Nd4j.exec(new Sigmoid(x, g));
+        double penalty = penalty(c, g, z.size(0));
+        gateOutput(z, g, gamma, out);
+        return penalty;
+    }
+
+    /**
+     * The hard forward pass, shared with {@link LeanNet}: {@code out = gamma * relu(z) * 1[z > tau]}.
+     *
+     * @return the sparsity penalty of this pass (0 when lambda is 0)
+     */
+    static double hardForward(TauGateLayer c, INDArray z, INDArray tau, INDArray gamma, INDArray out) {
+        TauGates.gateInto(z, tau, c.getSharpness(), true, out);
+        double penalty = penalty(c, out, z.size(0));
+        gateOutput(z, out, gamma, out);
+        return penalty;
+    }
+
+    /** {@code lambda * sum(g) / (B * gatedUnits)}, 0 when lambda is 0. */
+    private static double penalty(TauGateLayer c, INDArray g, long batch) {
+        return c.getLambda() == 0.0 ? 0.0
+                : c.getLambda() * g.sumNumber().doubleValue() / ((double) batch * c.effectiveGatedUnits());
+    }
+
+    /** {@code out = gamma * relu(z) * g}; out may alias g. */
+    private static void gateOutput(INDArray z, INDArray g, INDArray gamma, INDArray out) {
+        // g * z, then keep only z > 0: g * relu(z) without a separate relu array.
+        Nd4j.exec(new MulOp(g, z, out));
+        Nd4j.exec(new RectifiedLinearDerivative(z, out, out));
+        out.muliRowVector(gamma);
+    }
+
+    /**
+     * The soft backward pass, shared with {@link LeanNet}, given the forward pass's {@code x} and {@code g}:
+     * writes {@code dL/dz} into epsOut and the (batch-summed) gradients of tau and gamma. Overwrites x, g and the
+     * scratch array m.
+     */
+    static void softBackward(TauGateLayer c, INDArray z, INDArray x, INDArray g, INDArray epsilon, INDArray gamma,
+            INDArray m, INDArray epsOut, INDArray tauGrad, INDArray gammaGrad) {
+        gammaAndInputGrad(z, g, epsilon, gamma, m, epsOut, gammaGrad);
+        // dL/dg = eps * gamma * relu(z) + lambda / gatedUnits (the penalty's per-element gradient, as a
+        // sum over the batch like every DL4J gradient; the updater divides by B).
+        m.muliRowVector(gamma);
+        if (c.getLambda() != 0.0) {
+            m.addi(c.getLambda() / c.effectiveGatedUnits());
+        }
+        // t = dL/dg * dg/dz = dL/dg * s * sigmoid'(x); dg/dtau = -dg/dz.
+        Nd4j.exec(new SigmoidDerivative(x, m, x));
+        x.muli(c.getSharpness());
+        x.sum(tauGrad, 0);
+        tauGrad.negi();
+        epsOut.addi(x);
+    }
+
+    /**
+     * The hard backward pass, shared with {@link LeanNet}: as {@link #softBackward} with the step gate
+     * (written into the scratch array g), whose zero derivative gives tau a zero gradient.
+     */
+    static void hardBackward(TauGateLayer c, INDArray z, INDArray tau, INDArray epsilon, INDArray gamma, INDArray g,
+            INDArray m, INDArray epsOut, INDArray tauGrad, INDArray gammaGrad) {
+        TauGates.gateInto(z, tau, c.getSharpness(), true, g);
+        gammaAndInputGrad(z, g, epsilon, gamma, m, epsOut, gammaGrad);
+        tauGrad.assign(0.0);
+    }
+
+    /**
+     * {@code epsOut = gamma * eps * 1[z > 0] * g} and {@code dL/dgamma = sum_b eps * relu(z) * g}; leaves
+     * {@code m = eps * relu(z)} and overwrites g.
+     */
+    private static void gammaAndInputGrad(INDArray z, INDArray g, INDArray epsilon, INDArray gamma, INDArray m,
+            INDArray epsOut, INDArray gammaGrad) {
+        // m = eps * 1[z > 0]; dL/dz through relu(z): gamma * m * g.
+        Nd4j.exec(new RectifiedLinearDerivative(z, epsilon, m));
+        m.mul(g, epsOut).muliRowVector(gamma);
+        // m := eps * relu(z); dL/dgamma = sum_b eps * relu(z) * g (g is not needed afterwards).
+        m.muli(z);
+        g.muli(m).sum(gammaGrad, 0);
+    }
+
+    /** Sets the penalty of the last forward pass when {@link LeanNet} ran it instead of {@link #activate}. */
+    void setLastPenalty(double penalty) {
+        this.lastPenalty = penalty;
     }
 
     /**

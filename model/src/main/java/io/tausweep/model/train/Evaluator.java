@@ -1,38 +1,74 @@
 package io.tausweep.model.train;
 
+import io.tausweep.model.nn.LeanNet;
+import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Inference-only metrics over a {@link Split} in large batches: accuracy, and for TauGate
- * networks the gate statistics. Batching changes speed only, never the numbers.
+ * networks the gate statistics. Batching changes speed only, never the numbers. Forward passes go
+ * through {@link LeanNet} where it supports the network (the same outputs as {@code net.output},
+ * without its per-call overhead), else through DL4J.
  */
 public final class Evaluator {
   private Evaluator() {}
 
   /** Fraction of images whose arg-max output equals the label. */
   public static double accuracy(MultiLayerNetwork net, Split data, int batchSize) {
+    Optional<LeanNet> lean = LeanNet.compile(net);
+    if (lean.isPresent()) {
+      try (LeanNet executor = lean.get()) {
+        return accuracy(executor, data, batchSize);
+      }
+    }
     long correct = 0;
     int n = data.size();
     for (int start = 0; start < n; start += batchSize) {
       int b = Math.min(batchSize, n - start);
-      INDArray out = net.output(rows(data, start, b), false);
-      int[] pred = out.argMax(1).toIntVector();
-      for (int i = 0; i < b; i++) {
-        if (pred[i] == data.y()[start + i]) {
-          correct++;
-        }
-      }
+      correct += correct(net.output(rows(data, start, b), false), data, start, b);
     }
     return (double) correct / n;
   }
 
-  /** Rows {@code start .. start+b} of the split as a float matrix. */
+  /** As {@link #accuracy(MultiLayerNetwork, Split, int)}, through an executor the caller already has. */
+  public static double accuracy(LeanNet net, Split data, int batchSize) {
+    long correct = 0;
+    int n = data.size();
+    int full = Math.min(batchSize, n);
+    INDArray batch = Split.matrix(full, data.features());
+    try {
+      for (int start = 0; start < n; start += batchSize) {
+        int b = Math.min(batchSize, n - start);
+        INDArray x = b == full ? batch : Split.matrix(b, data.features());
+        Split.copyInto(data.x(), start * data.features(), b * data.features(), x);
+        correct += correct(net.output(x), data, start, b);
+        if (x != batch) {
+          x.close();
+        }
+      }
+    } finally {
+      batch.close();
+    }
+    return (double) correct / n;
+  }
+
+  private static long correct(INDArray out, Split data, int start, int b) {
+    int[] pred = out.argMax(1).toIntVector();
+    long correct = 0;
+    for (int i = 0; i < b; i++) {
+      if (pred[i] == data.y()[start + i]) {
+        correct++;
+      }
+    }
+    return correct;
+  }
+
+  /** Rows {@code start .. start+b} of the split as a new float matrix. */
   public static INDArray rows(Split data, int start, int b) {
     int f = data.features();
-    float[] x = java.util.Arrays.copyOfRange(data.x(), start * f, (start + b) * f);
-    return Nd4j.create(x, new long[] {b, f}, DataType.FLOAT);
+    INDArray x = Split.matrix(b, f);
+    Split.copyInto(data.x(), start * f, b * f, x);
+    return x;
   }
 }

@@ -1,6 +1,10 @@
 package io.tausweep.model.train;
 
 import java.util.Objects;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A dataset in memory: {@code n} images of {@code features} floats each, pixels in [0, 1], and
@@ -37,5 +41,23 @@ public record Split(float[] x, int[] y, int features) {
     System.arraycopy(a.y, 0, y, 0, a.y.length);
     System.arraycopy(b.y, 0, y, a.y.length, b.y.length);
     return new Split(x, y, a.features);
+  }
+
+  /** A new uninitialised float matrix [rows, cols] in 'c' order, outside any workspace, for batches. */
+  public static INDArray matrix(int rows, int cols) {
+    return Nd4j.createUninitializedDetached(DataType.FLOAT, 'c', rows, cols);
+  }
+
+  /**
+   * Copies {@code len} values of {@code src} from {@code offset} into the start of {@code dst} (a
+   * contiguous float array, e.g. from {@link #matrix}) in one native copy; ND4J's own
+   * {@code Nd4j.create(float[])} copies element by element.
+   */
+  public static void copyInto(float[] src, int offset, int len, INDArray dst) {
+    if (dst.dataType() != DataType.FLOAT || dst.isView() || dst.length() < len) {
+      throw new IllegalArgumentException("Cannot copy " + len + " floats into " + dst.shapeInfoToString()
+          + " (need a contiguous float array of at least that length)");
+    }
+    new FloatPointer(dst.data().addressPointer()).put(src, offset, len);
   }
 }

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Turns one bench/run result directory into a Markdown section, prints it, and puts it into BENCHMARKS.md.
+
+Usage: bench/report.py RESULT_DIR [--label NAME] [--update BENCHMARKS.md]
+The section sits between <!-- bench:NAME:start --> and <!-- bench:NAME:end --> markers: a rerun with
+the same label replaces it; a new label is inserted before the marker <!-- bench:sections-end -->,
+or at the end of the file.
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import subprocess
+
+METHODS = ["foundation", "frozen", "bitfit", "taugate", "lora", "full_ft"]
+
+
+def load(d, name):
+    with open(os.path.join(d, name)) as f:
+        return json.load(f)
+
+
+def git_version(root):
+    try:
+        rev = subprocess.check_output(["git", "-C", root, "rev-parse", "--short", "HEAD"], text=True).strip()
+        dirty = subprocess.call(["git", "-C", root, "diff", "--quiet", "HEAD"]) != 0
+        return rev + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
+def section(d, label, root):
+    cells, peer = load(d, "cells.json"), load(d, "peer.json")
+    s1, s2, paper = load(d, "sweep1.json"), load(d, "sweep2.json"), load(d, "paper.json")
+    m = cells["machine"]
+    ceiling = cells["sgemm"]["gflops"]
+    jrow = {c["method"]: c for c in cells["cells"]}
+    prow = {c["method"]: c for c in peer["cells"]}
+    when = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(d, "paper.json")))
+    out = [f"<!-- bench:{label}:start -->",
+           f"### {label}: {when:%Y-%m-%d %H:%M}, commit {git_version(root)}",
+           "",
+           f"`bench/run --label {label}` on {m['cpu_model']}, {m['cores']} cores, Java {m['java']}; "
+           f"OMP_NUM_THREADS={m['omp_num_threads']}, ND4J {m['nd4j_master_threads']} thread(s), BLAS "
+           f"{m['nd4j_blas_threads']}, OPENBLAS_CORETYPE={m.get('openblas_coretype')}; NumPy {peer['numpy']} with OPENBLAS_NUM_THREADS="
+           f"{peer['threads']['OPENBLAS_NUM_THREADS']}. Load average (1 min) {m['load_avg_1min']:.1f} at the "
+           f"start, {paper['load_avg_1min_end']:.1f} at the end: other work shared the 2 cores. Per-method times "
+           f"are the best of {cells['reps']} rounds after a warm-up round; CPU = the calling thread's CPU time.",
+           "",
+           f"Ceiling: ND4J SGEMM 2048x2048 float32, best of 5: **{ceiling:.1f} GFLOP/s**; at the first "
+           f"layer's batch shape (64x784x128): {cells['sgemm']['gflops_64x784x128']:.1f} GFLOP/s.",
+           "",
+           "| method | train s (CPU) | eval s (CPU) | train GFLOP/s | of ceiling | NumPy train s (CPU) "
+           "| NumPy eval s (CPU) | tausweep / NumPy, wall (CPU) | acc angle tausweep / NumPy |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    ratios, cpu_ratios = {}, {}
+    for name in METHODS:
+        j, p = jrow[name], prow[name]
+        jt, pt = j["train_s"] + j["eval_s"], p["train_s"] + p["eval_s"]
+        jc, pc = j["train_cpu_s"] + j["eval_cpu_s"], p["train_cpu_s"] + p["eval_cpu_s"]
+        ratios[name], cpu_ratios[name] = jt / pt, jc / pc
+        gf = j["train_flops"] / j["train_s"] / 1e9 if j["train_s"] > 0 else 0
+        out.append(f"| {name} | {j['train_s']:.3f} ({j['train_cpu_s']:.3f}) | {j['eval_s']:.3f} "
+                   f"({j['eval_cpu_s']:.3f}) | {gf:.1f} | {100 * gf / ceiling:.0f}% | {p['train_s']:.3f} "
+                   f"({p['train_cpu_s']:.3f}) | {p['eval_s']:.3f} ({p['eval_cpu_s']:.3f}) | "
+                   f"{ratios[name]:.2f}x ({cpu_ratios[name]:.2f}x) | {j['acc_theta']:.3f} / {p['acc_theta']:.3f} |")
+    speedup = s2["cells_per_s"] / s1["cells_per_s"]
+    out += ["",
+            f"Sweep `bench/conf/sweep100.conf` ({s1['cells']} TauGate cells, 2 foundations), cells/s over the "
+            "cell phase (first cell task start to last cell task end); outside train+eval = 1 - sum(train_seconds "
+            "+ eval_seconds) / cell-task time (Spark task metrics), and / (cell phase x cores):",
+            "",
+            "| master | cells/s | speed-up | outside train+eval: task time | slot time | sweep wall s | peak RSS MiB |",
+            "|---|---|---|---|---|---|---|"]
+    for s, sp in ((s1, 1.0), (s2, speedup)):
+        out.append(f"| {s['master']} | {s['cells_per_s']:.2f} | {sp:.2f}x | {100 * s['outside_in_tasks']:.1f}% | "
+                   f"{100 * s['outside_of_slots']:.1f}% | {s['wall_s']:.1f} | {s['peak_rss_mib']:.0f} |")
+    out += ["",
+            f"`bin/sweep run conf/paper.conf` end to end (25 cells, 5 foundations; JVM and Spark start included): "
+            f"**{paper['wall_s']:.1f} s** wall, user+sys {paper['user_s'] + paper['sys_s']:.1f} s, peak RSS "
+            f"**{paper['peak_rss_mib']:.0f} MiB**; exit {paper['exit']}.",
+            ""]
+    full_ft = jrow["full_ft"]
+    ft_frac = full_ft["train_flops"] / full_ft["train_s"] / 1e9 / ceiling
+    worst = max(ratios, key=ratios.get)
+    out += ["Targets:",
+            f"- train+eval per cell <= 1.0x NumPy for every method: {verdict(max(ratios.values()) <= 1.0)} "
+            f"(worst {worst} {ratios[worst]:.2f}x wall, {cpu_ratios[worst]:.2f}x CPU; stretch 0.5x: "
+            f"{verdict(max(ratios.values()) <= 0.5)})",
+            f"- Full FT training >= 50% of the SGEMM ceiling: {verdict(ft_frac >= 0.5)} ({100 * ft_frac:.0f}%)",
+            f"- local[2] >= 1.8x local[1] cells/s: {verdict(speedup >= 1.8)} ({speedup:.2f}x); < 10% outside "
+            f"train+eval: {verdict(s2['outside_of_slots'] < 0.1)} ({100 * s2['outside_of_slots']:.1f}% of slot "
+            f"time, {100 * s2['outside_in_tasks']:.1f}% of task time on local[2])",
+            f"- paper.conf <= 30 s wall: {verdict(paper['wall_s'] <= 30)} ({paper['wall_s']:.1f} s); peak RSS "
+            f"< 2 GiB: {verdict(paper['peak_rss_mib'] < 2048)} ({paper['peak_rss_mib']:.0f} MiB)",
+            f"<!-- bench:{label}:end -->"]
+    return "\n".join(out)
+
+
+def update(path, label, text):
+    start, end = f"<!-- bench:{label}:start -->", f"<!-- bench:{label}:end -->"
+    doc = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if pattern.search(doc):
+        doc = pattern.sub(lambda _: text, doc)
+    elif "<!-- bench:sections-end -->" in doc:
+        doc = doc.replace("<!-- bench:sections-end -->", text + "\n\n<!-- bench:sections-end -->")
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    with open(path, "w") as f:
+        f.write(doc)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("dir")
+    ap.add_argument("--label", default="latest")
+    ap.add_argument("--update")
+    a = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    text = section(a.dir, a.label, root)
+    print(text)
+    if a.update:
+        update(a.update, a.label, text)
+
+
+if __name__ == "__main__":
+    main()
