@@ -14,14 +14,15 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # instead of 130 GFLOP/s SGEMM on one core here (BENCHMARKS.md). Name the kernel family the CPU supports,
 # unless OPENBLAS_CORETYPE is already set; OPENBLAS_CORETYPE=auto leaves the choice to OpenBLAS. The kernel
 # decides the rounding of every product, so results are bit-identical only under the same setting.
-if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
+if [[ "${OPENBLAS_CORETYPE:-}" == auto ]]; then
+  export TAUSWEEP_OPENBLAS_AUTO=1   # so that scripts started from this one leave it unset too
+  unset OPENBLAS_CORETYPE
+elif [[ -z "${OPENBLAS_CORETYPE:-}" && -z "${TAUSWEEP_OPENBLAS_AUTO:-}" ]]; then
   if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
     export OPENBLAS_CORETYPE=SkylakeX
   elif grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null; then
     export OPENBLAS_CORETYPE=Haswell
   fi
-elif [[ "$OPENBLAS_CORETYPE" == auto ]]; then
-  unset OPENBLAS_CORETYPE
 fi
 
 # The --add-opens list Spark needs on Java 17 (the same list as spark.java17.opens in pom.xml).
