@@ -173,14 +173,6 @@ public final class LeanNet implements AutoCloseable {
         if (!(loss instanceof LossMCXENT mc) || mc.getWeights() != null || !(act instanceof ActivationSoftmax)) {
             return Optional.empty();
         }
-        for (int i = 0; i + 1 < steps.size(); i++) {
-            // A hidden dense layer's output is 'f' only when another product reads it. Element-wise ops and the
-            // softmax run on DL4J's 'c' layout: mixing 'f' and 'c' operands sends ND4J down a slow per-index path.
-            if (steps.get(i) instanceof DenseStep d && !(steps.get(i + 1) instanceof DenseStep
-                    || steps.get(i + 1) instanceof LoRAStep)) {
-                d.order = 'c';
-            }
-        }
         return Optional.of(new LeanNet(net, steps.toArray(new Step[0]), loss, act, average));
     }
 
@@ -434,8 +426,6 @@ public final class LeanNet implements AutoCloseable {
         private final boolean frozen;
         private final boolean trainW;
         private final boolean trainB;
-        /** Layout of the output: 'f' (which mmuli fills without a copy) unless a gate or the loss reads it. */
-        private char order;
         private final BaseLayer<?> layer;
         private final INDArray w;
         private final INDArray b;
@@ -452,7 +442,6 @@ public final class LeanNet implements AutoCloseable {
             this.frozen = frozen;
             this.trainW = trainW;
             this.trainB = trainB;
-            this.order = output ? 'c' : 'f';
             this.layer = layer;
             this.w = layer.getParam("W");
             this.b = layer.getParam("b");
@@ -473,9 +462,9 @@ public final class LeanNet implements AutoCloseable {
         @Override
         INDArray forward(INDArray in, boolean training) {
             long mb = in.size(0);
-            // mmuli multiplies into an 'f' result directly; for a 'c' result (DL4J's layout) it uses an 'f'
-            // temporary and copies. The output layer keeps 'c': the loss's softmax reduces its rows.
-            INDArray out = buffers.get(0, mb, w.size(1), order);
+            // DL4J's 'c' layout. An 'f' result would save mmuli a temporary and a copy, but the next product then
+            // reads a transposed operand, which OpenBLAS's AVX-512 small-matrix kernels round differently.
+            INDArray out = buffers.get(0, mb, w.size(1), 'c');
             in.mmuli(w, out);
             out.addiRowVector(b);
             if (!output || !training) {
