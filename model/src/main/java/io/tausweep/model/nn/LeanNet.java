@@ -30,6 +30,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.blas.BlasBufferUtil;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
@@ -462,10 +463,15 @@ public final class LeanNet implements AutoCloseable {
         @Override
         INDArray forward(INDArray in, boolean training) {
             long mb = in.size(0);
-            // DL4J's 'c' layout. An 'f' result would save mmuli a temporary and a copy, but the next product then
-            // reads a transposed operand, which OpenBLAS's AVX-512 small-matrix kernels round differently.
+            // DL4J's 'c' layout. An 'f' result would save the copy below, but the next product then reads a
+            // transposed operand, which OpenBLAS's AVX-512 small-matrix kernels round differently.
             INDArray out = buffers.get(0, mb, w.size(1), 'c');
-            in.mmuli(w, out);
+            // in.mmuli(w, out), step by step: for a 'c' result mmuli multiplies into a new 'f' array and copies;
+            // here the 'f' array is a reused buffer instead of an off-heap allocation per call.
+            INDArray f = buffers.get(3, mb, w.size(1), 'f');
+            Nd4j.getBlasWrapper().level3().gemm(in.ordering(), BlasBufferUtil.getCharForTranspose(w),
+                    BlasBufferUtil.getCharForTranspose(f), 1.0, in, w, 0.0, f);
+            out.assign(f);
             out.addiRowVector(b);
             if (!output || !training) {
                 act.getActivation(out, training);
