@@ -4,6 +4,7 @@ import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.data.MnistFetcher;
 import io.tausweep.model.method.AdaptationMethod;
+import io.tausweep.model.method.Evaluation;
 import io.tausweep.model.method.LoRA;
 import io.tausweep.model.method.Methods;
 import io.tausweep.model.train.Evaluator;
@@ -190,11 +191,10 @@ public final class CellBench {
           b.evalBatchSize(), b.maxLoss(), Seeds.stream(seed, "shuffle/specialize"));
     }
     double[] train = c.lap();
-    double acc0 = Evaluator.accuracy(net, data.test(0.0), b.evalBatchSize());
-    double accT = Evaluator.accuracy(net, data.test(angle), b.evalBatchSize());
-    m.gateMetrics(net, data.test(0.0), data.test(angle), b.evalBatchSize());
+    // What a sweep cell runs (Experiment.runCell): both test sets, and TauGate's gate metrics.
+    Evaluation e = m.evaluate(net, data.test(0.0), data.test(angle), b.evalBatchSize());
     double[] eval = c.lap();
-    return new double[] {train[0], eval[0], train[1], eval[1], acc0, accT};
+    return new double[] {train[0], eval[0], train[1], eval[1], e.acc0(), e.accTheta()};
   }
 
   /** Wall and this thread's CPU time since the last lap. */

@@ -1,5 +1,6 @@
 package io.tausweep.model.method;
 
+import io.tausweep.model.train.Evaluator;
 import io.tausweep.model.train.Split;
 import java.io.Serializable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -41,11 +42,11 @@ public interface AdaptationMethod extends Serializable {
   }
 
   /**
-   * Method-specific metrics on the two test sets, e.g. TauGate's hardened-gate accuracies.
-   *
-   * @return null when the method has none
+   * Accuracy on the two test sets plus any method-specific metrics (e.g. TauGate's hardened-gate accuracies), in
+   * as few forward passes as the method allows.
    */
-  default GateMetrics gateMetrics(MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
-    return null;
+  default Evaluation evaluate(MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
+    return new Evaluation(Evaluator.accuracy(trained, test0, batchSize),
+        Evaluator.accuracy(trained, testTheta, batchSize), null);
   }
 }

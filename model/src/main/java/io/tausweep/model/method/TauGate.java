@@ -2,6 +2,7 @@ package io.tausweep.model.method;
 
 import io.tausweep.model.config.ConfigError;
 import io.tausweep.model.config.ConfigReader;
+import io.tausweep.model.nn.LeanNet;
 import io.tausweep.model.nn.TauGateLayer;
 import io.tausweep.model.nn.TauGates;
 import io.tausweep.model.train.Evaluator;
@@ -15,9 +16,6 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -102,19 +100,25 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
     return n;
   }
 
+  /**
+   * Soft and hard accuracy and the gate statistics in one walk over each test set: per batch, one soft forward pass
+   * gives the soft prediction and, from each gate's input {@code z}, which gates are open ({@code z > tau}); then a
+   * hard pass starts from the first gate, reusing the frozen first layer's output (the largest product) instead of
+   * recomputing it. Fire rates are those of the soft network, the one that was trained.
+   */
   @Override
-  public GateMetrics gateMetrics(MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
-    TauGates.setHard(trained, true);
-    double acc0Hard;
-    double accThetaHard;
-    try {
-      acc0Hard = Evaluator.accuracy(trained, test0, batchSize);
-      accThetaHard = Evaluator.accuracy(trained, testTheta, batchSize);
+  public Evaluation evaluate(MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
+    Pass p0;
+    Pass pTheta;
+    try (LeanNet lean = LeanNet.compile(trained).orElseThrow(
+        () -> new IllegalStateException("TauGate network not supported by LeanNet: " + trained.summary()))) {
+      p0 = pass(lean, test0, batchSize);
+      pTheta = pass(lean, testTheta, batchSize);
     } finally {
       TauGates.setHard(trained, false);
     }
-    double[][] fire0 = firing(trained, test0, batchSize);
-    double[][] fireTheta = firing(trained, testTheta, batchSize);
+    double[][] fire0 = p0.firing();
+    double[][] fireTheta = pTheta.firing();
     List<NeuronStats> neurons = new ArrayList<>();
     double open = 0;
     for (int g = 0; g < GATE_LAYERS.length; g++) {
@@ -131,48 +135,44 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
         neurons.add(new NeuronStats(g + 1, u, tau[u], gamma[u], fire0[g][u] / test0.size(), rateTheta, byClass));
       }
     }
-    return new GateMetrics(acc0Hard, accThetaHard, open / neurons.size(), neurons);
+    GateMetrics gates = new GateMetrics(p0.hard(), pTheta.hard(), open / neurons.size(), neurons);
+    return new Evaluation(p0.soft(), pTheta.soft(), gates);
   }
 
   /**
-   * Counts, per gate layer g, how many images open each unit's gate (z > tau, i.e. gate > 0.5):
-   * rows 0..G-1 hold counts per unit, rows G..2G-1 counts per (class, unit) flattened class-major,
-   * and row 2G the number of images per class.
+   * Accuracies of one test set and its gate counts: per gate layer g, firing rows 0..G-1 hold the number of images
+   * that open each unit's gate, rows G..2G-1 the counts per (class, unit) flattened class-major, and row 2G the
+   * number of images per class.
    */
-  static double[][] firing(MultiLayerNetwork net, Split data, int batchSize) {
+  private record Pass(double soft, double hard, double[][] firing) {}
+
+  private static Pass pass(LeanNet lean, Split data, int batchSize) {
+    MultiLayerNetwork net = lean.network();
     int gates = GATE_LAYERS.length;
-    double[][] out = new double[2 * gates + 1][];
+    double[][] firing = new double[2 * gates + 1][];
     for (int g = 0; g < gates; g++) {
-      out[g] = new double[Mlp.HIDDEN];
-      out[gates + g] = new double[Mlp.CLASSES * Mlp.HIDDEN];
+      firing[g] = new double[Mlp.HIDDEN];
+      firing[gates + g] = new double[Mlp.CLASSES * Mlp.HIDDEN];
     }
-    out[2 * gates] = new double[Mlp.CLASSES];
+    double[] perClass = new double[Mlp.CLASSES];
+    firing[2 * gates] = perClass;
+    long soft = 0;
+    long hard = 0;
     for (int start = 0; start < data.size(); start += batchSize) {
       int rows = Math.min(batchSize, data.size() - start);
-      float[] onehot = new float[rows * Mlp.CLASSES];
       for (int i = 0; i < rows; i++) {
-        int y = data.y()[start + i];
-        onehot[i * Mlp.CLASSES + y] = 1f;
-        out[2 * gates][y]++;
+        perClass[data.y()[start + i]]++;
       }
-      INDArray classes = Nd4j.create(onehot, new long[] {rows, Mlp.CLASSES}, 'c');
-      List<INDArray> acts = net.feedForward(Evaluator.rows(data, start, rows), false);
+      TauGates.setHard(net, false);
+      soft += lean.countCorrect(0, Evaluator.rows(data, start, rows), data.y(), start);
       for (int g = 0; g < gates; g++) {
-        // acts.get(GATE_LAYERS[g]) is the output of the frozen dense layer below: the z the gate sees.
-        INDArray z = acts.get(GATE_LAYERS[g]);
-        INDArray open = TauGates.hardGate(z, net.getParam(GATE_LAYERS[g] + "_" + TauGateLayer.TAU_KEY))
-            .castTo(DataType.FLOAT);
-        add(out[g], open.sum(0));
-        add(out[gates + g], classes.transpose().mmul(open));
+        lean.countOpenGates(GATE_LAYERS[g], data.y(), start, firing[g], firing[gates + g]);
       }
+      TauGates.setHard(net, true);
+      hard += lean.countCorrect(GATE_LAYERS[0], lean.layerInput(GATE_LAYERS[0]), data.y(), start);
     }
-    return out;
+    TauGates.setHard(net, false);
+    return new Pass((double) soft / data.size(), (double) hard / data.size(), firing);
   }
 
-  private static void add(double[] acc, INDArray v) {
-    float[] f = v.dup('c').reshape(v.length()).toFloatVector();
-    for (int i = 0; i < f.length; i++) {
-      acc[i] += f[i];
-    }
-  }
 }

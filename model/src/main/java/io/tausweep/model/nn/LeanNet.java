@@ -30,11 +30,8 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.api.blas.BlasBufferUtil;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -43,18 +40,20 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 /**
  * A lean executor of one {@link MultiLayerNetwork}'s training step and inference pass, for the layer kinds tausweep
  * builds: DL4J dense and output layers (also inside {@code FrozenLayerWithBackprop}), {@link LossLayer},
- * {@link TauGateLayerImpl} and {@link LoRADenseLayerImpl}. The network stays the model: its parameter and gradient
- * views, its updater (Adam state included), iteration counter and score are the ones {@code net.fit(DataSet)} uses,
- * and the TauGate and LoRA math is the layers' own ({@code softForward}, {@code backward}, ...).
+ * {@link TauGateLayerImpl} and {@link LoRADenseLayerImpl}. The network stays the model: the step reads and writes
+ * its parameter and gradient views, runs its own updater blocks (DL4J's Adam op and state), and keeps its iteration
+ * counter and score as {@code net.fit(DataSet)} does.
  *
- * <p>Why: with batches of 64 a DL4J step costs several times its arithmetic. {@code MultiLayerNetwork.fit}
- * recomputes every layer's pre-activation in backprop, computes the input gradient of the first layer and the weight
- * gradients of frozen layers (then zeroes them), and allocates every intermediate array per step. This executor runs
- * the same ND4J operations on the same array layouts, in place in buffers reused across steps, minus that work:
- * a parameter gets no gradient computation when its update is provably zero (inside {@code FrozenLayerWithBackprop},
- * LoRA's frozen {@code W} and {@code b}, or a plain {@code Sgd} updater with learning rate 0, as BitFit freezes
- * weights), and the first layer gets no input gradient. Parameters, scores and outputs are bit-identical to DL4J's
- * (asserted by {@code LeanNetTest} for every method).
+ * <p>Why: at batch 64 a DL4J step costs several times its arithmetic. {@code MultiLayerNetwork.fit} recomputes
+ * every pre-activation in backprop, computes the first layer's input gradient and the frozen layers' weight
+ * gradients (then zeroes them), allocates every intermediate array, and runs each element-wise step as a native op
+ * whose fixed cost (20-160 us) exceeds its work. Here each step is the products through OpenBLAS's
+ * {@code cblas_sgemm} on the arrays in place ({@link FloatMat}) plus the element-wise math as Java loops
+ * ({@link Kernels}), in buffers reused across steps; a parameter gets no gradient computation when its update is
+ * provably zero (inside {@code FrozenLayerWithBackprop}, LoRA's frozen {@code W} and {@code b}, or a plain
+ * {@code Sgd} updater with learning rate 0, as BitFit freezes weights), and the first layer gets no input gradient.
+ * The arithmetic is the layers' own but in another order of float operations, so results match DL4J's to float
+ * rounding (asserted by {@code LeanNetTest} for every method), and are the same bit for bit on every run.
  *
  * <p>{@link #compile} returns empty for anything else (another layer type or activation, dropout, weight noise,
  * layer norm, gradient normalization, constraints, preprocessors, truncated BPTT, a non-float network, a loss other
@@ -70,10 +69,10 @@ public final class LeanNet implements AutoCloseable {
     private final MultiLayerNetwork net;
     private final Layer[] layers;
     private final Step[] steps;
-    private final ILossFunction loss;
-    private final IActivation outputActivation;
+    private final double clipEps;
     /** Whether the score is divided by the minibatch size (LossLayer always; OutputLayer when miniBatch). */
     private final boolean averageScore;
+    private final Buffers lossBuffers = new Buffers();
     /** The network gradient handed to the updater; bound on the first {@link #fit} (inference needs none). */
     private Gradient gradient;
     private Updater updater;
@@ -82,18 +81,19 @@ public final class LeanNet implements AutoCloseable {
      * null when the network's updater is run whole.
      */
     private List<UpdaterBlock> activeBlocks;
-    private List<INDArray> minibatchDivided;
-    /** The flattened gradients and parameters as 1-d views, for {@code params -= update}. */
-    private INDArray update1d;
-    private INDArray params1d;
+    private List<FloatMat> minibatchDivided;
+    /** The flattened gradients and parameters, for {@code params -= update}. */
+    private FloatMat update1d;
+    private FloatMat params1d;
+    /** The last input wrapped, reused while callers pass the same array. */
+    private INDArray lastInput;
+    private FloatMat lastInputMat;
 
-    private LeanNet(MultiLayerNetwork net, Step[] steps, ILossFunction loss, IActivation outputActivation,
-            boolean averageScore) {
+    private LeanNet(MultiLayerNetwork net, Step[] steps, double clipEps, boolean averageScore) {
         this.net = net;
         this.layers = net.getLayers();
         this.steps = steps;
-        this.loss = loss;
-        this.outputActivation = outputActivation;
+        this.clipEps = clipEps;
         this.averageScore = averageScore;
     }
 
@@ -115,9 +115,8 @@ public final class LeanNet implements AutoCloseable {
         if (internal) {
             selectBlocks((BaseMultiLayerUpdater<?>) updater);
         }
-        update1d = flat.reshape(flat.length());
-        params1d = net.params();
-        params1d = params1d.reshape(params1d.length());
+        update1d = FloatMat.of(flat);
+        params1d = FloatMat.of(net.params());
     }
 
     /**
@@ -134,6 +133,14 @@ public final class LeanNet implements AutoCloseable {
                 || !net.getListeners().isEmpty()) {
             return Optional.empty();
         }
+        try {
+            return build(net);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // a parameter view that is not a contiguous float matrix
+        }
+    }
+
+    private static Optional<LeanNet> build(MultiLayerNetwork net) {
         Layer[] layers = net.getLayers();
         int last = layers.length - 1;
         List<Step> steps = new ArrayList<>();
@@ -160,44 +167,46 @@ public final class LeanNet implements AutoCloseable {
             loss = c.getLossFn();
             act = c.getActivationFn();
             average = o.conf().isMiniBatch();
-            steps.add(new DenseStep(o, act, true, false, trainable(o, "W"), trainable(o, "b")));
-        } else if (out instanceof LossLayer l) {
+            steps.add(new DenseStep(o, false, true, false, trainable(o, "W"), trainable(o, "b")));
+        } else if (out instanceof LossLayer) {
             org.deeplearning4j.nn.conf.layers.LossLayer c = (org.deeplearning4j.nn.conf.layers.LossLayer)
-                    l.conf().getLayer();
+                    out.conf().getLayer();
             loss = c.getLossFn();
             act = c.getActivationFn();
             average = true;
-            steps.add(new LossStep(act));
+            steps.add(new LossStep());
         } else {
             return Optional.empty();
         }
         if (!(loss instanceof LossMCXENT mc) || mc.getWeights() != null || !(act instanceof ActivationSoftmax)) {
             return Optional.empty();
         }
-        return Optional.of(new LeanNet(net, steps.toArray(new Step[0]), loss, act, average));
+        return Optional.of(new LeanNet(net, steps.toArray(new Step[0]), mc.getSoftmaxClipEps(), average));
     }
 
     /**
-     * One training step on a minibatch, exactly as {@code net.fit(new DataSet(x, y))}: forward, loss, backward,
-     * the network's updater, {@code params -= update}, iteration count + 1. Sets and returns the score that
+     * One training step on a minibatch, as {@code net.fit(new DataSet(x, y))}: forward, loss, backward, the
+     * network's updater, {@code params -= update}, iteration count + 1. Sets and returns the score that
      * {@code net.score()} then reports (the mean loss plus regularization, e.g. TauGate's sparsity penalty).
      *
      * @param x features [batch, nIn], float, 'c' order
-     * @param y one-hot labels [batch, classes], float
+     * @param y one-hot labels [batch, classes], float, 'c' order
      * @return the minibatch score
      */
     public double fit(INDArray x, INDArray y) {
         if (gradient == null) {
             bindGradients();
         }
-        int mb = (int) x.size(0);
-        INDArray a = x;
+        FloatMat in = input(x);
+        FloatMat labels = FloatMat.of(y);
+        int mb = in.rows;
+        FloatMat a = in;
         for (Step s : steps) {
             a = s.forward(a, true);
         }
-        // a is the output layer's pre-activation; the loss applies softmax to copies of it.
-        INDArray delta = loss.computeGradient(y, a, outputActivation, null);
-        double score = loss.computeScore(y, a, outputActivation, null, false);
+        // a is the output layer's pre-activation.
+        FloatMat delta = lossBuffers.get(0, mb, a.cols);
+        double score = Kernels.softmaxCrossEntropy(a, labels, clipEps, delta);
         if (averageScore) {
             score /= mb;
         }
@@ -207,7 +216,7 @@ public final class LeanNet implements AutoCloseable {
         }
         score += reg;
 
-        INDArray eps = delta;
+        FloatMat eps = delta;
         for (int i = steps.length - 1; i >= 0; i--) {
             eps = steps[i].backward(eps, i > 0);
         }
@@ -221,14 +230,14 @@ public final class LeanNet implements AutoCloseable {
         } else {
             // BaseMultiLayerUpdater.update: divide by the minibatch, pre-apply (no gradient normalization here), then
             // each block's updater in place; minus the blocks whose update is 0 (see selectBlocks).
-            for (INDArray g : minibatchDivided) {
-                g.divi(mb);
+            for (FloatMat g : minibatchDivided) {
+                FloatMat.scale(1f / mb, g);
             }
             for (UpdaterBlock ub : activeBlocks) {
                 ub.update(iteration, epochCount);
             }
         }
-        Nd4j.getBlasWrapper().level1().axpy(update1d.length(), -1.0, update1d, params1d);
+        FloatMat.axpy(-1f, update1d, params1d);
         BaseOptimizer.incrementIterationCount(net, 1);
         int iter = net.getIterationCount();
         int epoch = net.getEpochCount();
@@ -247,11 +256,65 @@ public final class LeanNet implements AutoCloseable {
      * @return [batch, classes]; valid until the next call with the same batch size
      */
     public INDArray output(INDArray x) {
-        INDArray a = x;
-        for (Step s : steps) {
-            a = s.forward(a, false);
+        return outputFrom(0, x);
+    }
+
+    /**
+     * The output of layers {@code first..last} for the given input of layer {@code first}, e.g. a
+     * {@link #layerInput} of an earlier pass, which this pass leaves untouched when {@code first} is above it: a
+     * second pass with the TauGate layers switched to hard gates need not recompute the frozen layers below them.
+     *
+     * @param first the first layer to run
+     * @param in    its input [batch, nIn of that layer], float, 'c' order
+     * @return [batch, classes]; valid until the next pass with the same batch size
+     */
+    public INDArray outputFrom(int first, INDArray in) {
+        FloatMat a = input(in);
+        for (int i = first; i < steps.length; i++) {
+            a = steps[i].forward(a, false);
         }
-        return a;
+        return a.array;
+    }
+
+    /**
+     * The input that layer {@code layer} saw in the last forward pass (training or inference): for a TauGate layer,
+     * the pre-activation {@code z} its gate thresholds.
+     *
+     * @return [batch, n]; valid until the next pass with the same batch size
+     */
+    public INDArray layerInput(int layer) {
+        FloatMat in = steps[layer].in;
+        if (in == null) {
+            throw new IllegalStateException("layer " + layer + " has not run a forward pass yet");
+        }
+        return in.array;
+    }
+
+    /**
+     * How many rows of a batch the network classifies correctly (arg-max of {@link #outputFrom} equals the label).
+     *
+     * @param first  the first layer to run (0 for a batch of images)
+     * @param in     that layer's input [batch, n], float, 'c' order
+     * @param labels class labels; row r of the batch has label {@code labels[offset + r]}
+     * @param offset the label index of the batch's first row
+     */
+    public long countCorrect(int first, INDArray in, int[] labels, int offset) {
+        outputFrom(first, in);
+        return Kernels.correct(steps[steps.length - 1].lastOutput(), labels, offset);
+    }
+
+    /**
+     * For a TauGate layer after a forward pass: adds, per unit, the number of rows whose gate was open
+     * ({@code z > tau}, i.e. soft gate above 0.5) to {@code counts[unit]}, and per (label, unit) to
+     * {@code byClass[label * units + unit]}.
+     *
+     * @throws IllegalArgumentException if {@code layer} is not a TauGate layer
+     */
+    public void countOpenGates(int layer, int[] labels, int offset, double[] counts, double[] byClass) {
+        if (!(steps[layer] instanceof TauGateStep t)) {
+            throw new IllegalArgumentException("layer " + layer + " is not a TauGate layer");
+        }
+        Kernels.countOpen(t.in, t.tau, labels, offset, counts, byClass);
     }
 
     /** Frees the work arrays; the executor must not be used afterwards. The network is untouched. */
@@ -260,11 +323,25 @@ public final class LeanNet implements AutoCloseable {
         for (Step s : steps) {
             s.buffers.close();
         }
+        lossBuffers.close();
+        lastInput = null;
+        lastInputMat = null;
     }
 
     /** The network this executor runs. */
     public MultiLayerNetwork network() {
         return net;
+    }
+
+    private FloatMat input(INDArray x) {
+        if (x != lastInput) {
+            if (x.ordering() != 'c' && x.rows() > 1 && x.columns() > 1) {
+                throw new IllegalArgumentException("LeanNet needs 'c' order inputs");
+            }
+            lastInputMat = FloatMat.of(x);
+            lastInput = x;
+        }
+        return lastInputMat;
     }
 
     private static Step hiddenStep(Layer l) {
@@ -281,7 +358,8 @@ public final class LeanNet implements AutoCloseable {
             if (d.hasLayerNorm() || !d.hasBias() || !(isRelu(act) || act instanceof ActivationIdentity)) {
                 return null;
             }
-            return new DenseStep(d, act, false, frozen, !frozen && trainable(d, "W"), !frozen && trainable(d, "b"));
+            return new DenseStep(d, isRelu(act), false, frozen, !frozen && trainable(d, "W"),
+                    !frozen && trainable(d, "b"));
         }
         if (!frozen && u instanceof TauGateLayerImpl t && plainLayer(t.conf().getLayer())) {
             return new TauGateStep(t);
@@ -291,7 +369,7 @@ public final class LeanNet implements AutoCloseable {
             if (!(isRelu(act) || act instanceof ActivationIdentity)) {
                 return null;
             }
-            return new LoRAStep(r, act);
+            return new LoRAStep(r, isRelu(act));
         }
         return null;
     }
@@ -335,12 +413,13 @@ public final class LeanNet implements AutoCloseable {
             index.put(layers[i], i);
         }
         List<UpdaterBlock> active = new ArrayList<>();
-        List<INDArray> divided = new ArrayList<>();
+        List<FloatMat> divided = new ArrayList<>();
         for (UpdaterBlock ub : u.getUpdaterBlocks()) {
             if (ub.skipDueToPretrainConfig(false)) {
                 continue;
             }
             boolean trains = false;
+            List<FloatMat> blockDivided = new ArrayList<>();
             for (UpdaterBlock.ParamState ps : ub.getLayersAndVariablesInBlock()) {
                 Integer i = index.get(ps.getLayer());
                 if (i == null) {
@@ -349,12 +428,13 @@ public final class LeanNet implements AutoCloseable {
                 if (steps[i].trainedParams().contains(ps.getParamName())) {
                     trains = true;
                     if (ps.getLayer().updaterDivideByMinibatch(ps.getParamName())) {
-                        divided.add(ps.getGradView());
+                        blockDivided.add(FloatMat.of(ps.getGradView()));
                     }
                 }
             }
             if (trains) {
                 active.add(ub);
+                divided.addAll(blockDivided);
             }
         }
         activeBlocks = active;
@@ -376,20 +456,19 @@ public final class LeanNet implements AutoCloseable {
         }
     }
 
-    /** Work arrays of one layer, per minibatch size, allocated once outside any workspace. */
+    /** Row-major work arrays of one layer, per minibatch size, allocated once outside any workspace. */
     private static final class Buffers {
-        private final Map<Key, INDArray> arrays = new HashMap<>();
+        private final Map<Key, FloatMat> arrays = new HashMap<>();
 
-        private record Key(int slot, long rows, long cols) {}
+        private record Key(int slot, int rows, int cols) {}
 
-        INDArray get(int slot, long rows, long cols, char order) {
-            return arrays.computeIfAbsent(new Key(slot, rows, cols),
-                    k -> Nd4j.createUninitializedDetached(DataType.FLOAT, order, rows, cols));
+        FloatMat get(int slot, int rows, int cols) {
+            return arrays.computeIfAbsent(new Key(slot, rows, cols), k -> FloatMat.allocate(rows, cols));
         }
 
         void close() {
-            for (INDArray a : arrays.values()) {
-                a.close();
+            for (FloatMat a : arrays.values()) {
+                a.array.close();
             }
             arrays.clear();
         }
@@ -398,19 +477,26 @@ public final class LeanNet implements AutoCloseable {
     /** One layer's forward and backward pass. */
     private abstract static class Step {
         final Buffers buffers = new Buffers();
+        /** The input and output of the last forward pass. */
+        FloatMat in;
+        FloatMat out;
+
+        FloatMat lastOutput() {
+            return out;
+        }
 
         /** The keys of the parameters whose gradients this step computes. */
         abstract Set<String> trainedParams();
 
         /** The layer's output (for the last layer in training: the pre-activation the loss takes). */
-        abstract INDArray forward(INDArray in, boolean training);
+        abstract FloatMat forward(FloatMat in, boolean training);
 
         /**
          * Writes this layer's parameter gradients (sums over the batch) into the network's gradient view.
          *
          * @return dL/d(input), or null when {@code inputGradient} is false
          */
-        abstract INDArray backward(INDArray eps, boolean inputGradient);
+        abstract FloatMat backward(FloatMat eps, boolean inputGradient);
 
         /**
          * Looks up this layer's gradient views (zeroing those never computed) and adds them to the network gradient,
@@ -419,33 +505,28 @@ public final class LeanNet implements AutoCloseable {
         abstract void bindGradients(int index, Gradient g);
     }
 
-    /** A DL4J dense or output layer: the operations of BaseLayer/BaseOutputLayer, without recomputation. */
+    /** A DL4J dense or output layer: {@code act(in W + b)}, and its gradients without recomputation. */
     private static final class DenseStep extends Step {
-        private final IActivation act;
         private final boolean relu;
         private final boolean output;
         private final boolean frozen;
         private final boolean trainW;
         private final boolean trainB;
         private final BaseLayer<?> layer;
-        private final INDArray w;
-        private final INDArray b;
-        private INDArray wGrad;
-        private INDArray bGrad;
-        private INDArray in;
-        private INDArray z;
+        private final FloatMat w;
+        private final FloatMat b;
+        private FloatMat wGrad;
+        private FloatMat bGrad;
 
-        DenseStep(BaseLayer<?> layer, IActivation act, boolean output, boolean frozen, boolean trainW,
-                boolean trainB) {
-            this.act = act;
-            this.relu = isRelu(act);
+        DenseStep(BaseLayer<?> layer, boolean relu, boolean output, boolean frozen, boolean trainW, boolean trainB) {
+            this.relu = relu;
             this.output = output;
             this.frozen = frozen;
             this.trainW = trainW;
             this.trainB = trainB;
             this.layer = layer;
-            this.w = layer.getParam("W");
-            this.b = layer.getParam("b");
+            this.w = FloatMat.of(layer.getParam("W"));
+            this.b = FloatMat.of(layer.getParam("b"));
         }
 
         @Override
@@ -461,89 +542,81 @@ public final class LeanNet implements AutoCloseable {
         }
 
         @Override
-        INDArray forward(INDArray in, boolean training) {
-            long mb = in.size(0);
-            // DL4J's 'c' layout. An 'f' result would save the copy below, but the next product then reads a
-            // transposed operand, which OpenBLAS's AVX-512 small-matrix kernels round differently.
-            INDArray out = buffers.get(0, mb, w.size(1), 'c');
-            // in.mmuli(w, out), step by step: for a 'c' result mmuli multiplies into a new 'f' array and copies;
-            // here the 'f' array is a reused buffer instead of an off-heap allocation per call.
-            INDArray f = buffers.get(3, mb, w.size(1), 'f');
-            Nd4j.getBlasWrapper().level3().gemm(in.ordering(), BlasBufferUtil.getCharForTranspose(w),
-                    BlasBufferUtil.getCharForTranspose(f), 1.0, in, w, 0.0, f);
-            out.assign(f);
-            out.addiRowVector(b);
-            if (!output || !training) {
-                act.getActivation(out, training);
+        FloatMat forward(FloatMat in, boolean training) {
+            FloatMat z = buffers.get(0, in.rows, w.cols);
+            FloatMat.gemm(in, false, w, false, 1f, 0f, z);
+            Kernels.addBias(z, b, relu, z);
+            if (output && !training) {
+                Kernels.softmax(z);
             }
             this.in = in;
-            this.z = out;
-            return out;
+            this.out = z;
+            return z;
         }
 
         @Override
-        INDArray backward(INDArray eps, boolean inputGradient) {
-            long mb = eps.size(0);
-            INDArray delta = eps;
+        FloatMat backward(FloatMat eps, boolean inputGradient) {
+            int mb = eps.rows;
+            FloatMat delta = eps;
             if (relu) {
-                // 1[relu(z) > 0] == 1[z > 0]: the activated output stands in for the pre-activation.
-                delta = buffers.get(1, mb, w.size(1), 'c');
-                Nd4j.exec(new RectifiedLinearDerivative(z, eps, delta, 0.0));
+                delta = buffers.get(1, mb, w.cols);
+                Kernels.reluMask(out, eps, delta);
             }
             if (trainB) {
-                delta.sum(bGrad, 0);
+                Kernels.columnSums(delta, bGrad);
             }
             if (trainW) {
-                Nd4j.gemm(in, delta, wGrad, true, false, 1.0, 0.0);
+                FloatMat.gemm(in, true, delta, false, 1f, 0f, wGrad);
             }
             if (!inputGradient) {
                 return null;
             }
-            INDArray epsNext = buffers.get(2, w.size(0), mb, 'f');
-            return w.mmuli(delta.transpose(), epsNext).transpose();
+            FloatMat epsIn = buffers.get(2, mb, w.rows);
+            FloatMat.gemm(delta, false, w, true, 1f, 0f, epsIn);
+            return epsIn;
         }
 
         @Override
         void bindGradients(int index, Gradient g) {
             Map<String, INDArray> views = gradientViews(layer);
-            wGrad = views.get("W");
-            bGrad = views.get("b");
+            INDArray wg = views.get("W");
+            INDArray bg = views.get("b");
             // Gradients never computed stay 0, as DL4J leaves them (frozen) or as they become under Sgd(0).
             if (!trainW) {
-                wGrad.assign(0.0);
+                wg.assign(0.0);
             }
             if (!trainB) {
-                bGrad.assign(0.0);
+                bg.assign(0.0);
             }
+            wGrad = FloatMat.of(wg);
+            bGrad = FloatMat.of(bg);
             if (frozen) {
                 return; // FrozenLayerWithBackprop reports no gradients
             }
             if (output) {
-                g.setGradientFor(index + "_W", wGrad);
-                g.setGradientFor(index + "_b", bGrad);
+                g.setGradientFor(index + "_W", wg);
+                g.setGradientFor(index + "_b", bg);
             } else {
-                g.setGradientFor(index + "_b", bGrad);
-                g.setGradientFor(index + "_W", wGrad);
+                g.setGradientFor(index + "_b", bg);
+                g.setGradientFor(index + "_W", wg);
             }
         }
     }
 
-    /** A TauGate layer, through the layer's own soft/hard kernels; keeps x and the gate from forward. */
+    /** A TauGate layer: keeps z and the gate from forward. */
     private static final class TauGateStep extends Step {
         private final TauGateLayerImpl layer;
-        private final INDArray tau;
-        private final INDArray gamma;
-        private INDArray tauGrad;
-        private INDArray gammaGrad;
-        private INDArray z;
-        private INDArray x;
-        private INDArray g;
+        private final FloatMat tau;
+        private final FloatMat gamma;
+        private FloatMat tauGrad;
+        private FloatMat gammaGrad;
+        private FloatMat g;
         private boolean hard;
 
         TauGateStep(TauGateLayerImpl layer) {
             this.layer = layer;
-            this.tau = layer.getParam(TauGateLayer.TAU_KEY);
-            this.gamma = layer.getParam(TauGateLayer.GAMMA_KEY);
+            this.tau = FloatMat.of(layer.getParam(TauGateLayer.TAU_KEY));
+            this.gamma = FloatMat.of(layer.getParam(TauGateLayer.GAMMA_KEY));
         }
 
         @Override
@@ -552,75 +625,67 @@ public final class LeanNet implements AutoCloseable {
         }
 
         @Override
-        INDArray forward(INDArray in, boolean training) {
+        FloatMat forward(FloatMat z, boolean training) {
             TauGateLayer c = layer.layerConf();
-            long mb = in.size(0);
-            long n = in.size(1);
-            INDArray out = buffers.get(0, mb, n, 'c');
+            FloatMat out = buffers.get(0, z.rows, z.cols);
+            g = buffers.get(1, z.rows, z.cols);
             hard = c.isHardGate();
-            if (hard) {
-                layer.setLastPenalty(TauGateLayerImpl.hardForward(c, in, tau, gamma, out));
-            } else {
-                x = buffers.get(1, mb, n, 'c');
-                g = buffers.get(2, mb, n, 'c');
-                layer.setLastPenalty(TauGateLayerImpl.softForward(c, in, tau, gamma, x, g, out));
-            }
-            z = in;
+            double sum = Kernels.tauGateForward(z, tau, gamma, c.getSharpness(), hard, g, out);
+            layer.setLastPenalty(c.getLambda() == 0.0 ? 0.0
+                    : c.getLambda() * sum / ((double) z.rows * c.effectiveGatedUnits()));
+            this.in = z;
+            this.out = out;
             return out;
         }
 
         @Override
-        INDArray backward(INDArray eps, boolean inputGradient) {
-            long mb = eps.size(0);
-            long n = eps.size(1);
-            INDArray m = buffers.get(3, mb, n, 'c');
-            INDArray epsOut = buffers.get(4, mb, n, 'c');
-            if (hard) {
-                TauGateLayerImpl.hardBackward(layer.layerConf(), z, tau, eps, gamma, buffers.get(2, mb, n, 'c'), m,
-                        epsOut, tauGrad, gammaGrad);
-            } else {
-                TauGateLayerImpl.softBackward(layer.layerConf(), z, x, g, eps, gamma, m, epsOut, tauGrad, gammaGrad);
-            }
+        FloatMat backward(FloatMat eps, boolean inputGradient) {
+            TauGateLayer c = layer.layerConf();
+            FloatMat epsOut = buffers.get(2, eps.rows, eps.cols);
+            double penaltyGrad = c.getLambda() == 0.0 ? 0.0 : c.getLambda() / c.effectiveGatedUnits();
+            Kernels.tauGateBackward(in, g, eps, gamma, c.getSharpness(), hard, penaltyGrad, epsOut, tauGrad,
+                    gammaGrad);
             return epsOut;
         }
 
         @Override
-        void bindGradients(int index, Gradient g) {
+        void bindGradients(int index, Gradient grad) {
             Map<String, INDArray> views = gradientViews(layer);
-            tauGrad = views.get(TauGateLayer.TAU_KEY);
-            gammaGrad = views.get(TauGateLayer.GAMMA_KEY);
-            g.setGradientFor(index + "_" + TauGateLayer.TAU_KEY, tauGrad);
-            g.setGradientFor(index + "_" + TauGateLayer.GAMMA_KEY, gammaGrad);
+            tauGrad = FloatMat.of(views.get(TauGateLayer.TAU_KEY));
+            gammaGrad = FloatMat.of(views.get(TauGateLayer.GAMMA_KEY));
+            grad.setGradientFor(index + "_" + TauGateLayer.TAU_KEY, views.get(TauGateLayer.TAU_KEY));
+            grad.setGradientFor(index + "_" + TauGateLayer.GAMMA_KEY, views.get(TauGateLayer.GAMMA_KEY));
         }
     }
 
-    /** A LoRA dense layer, through the layer's own kernels; keeps x A from forward. */
+    /**
+     * A LoRA dense layer: {@code act(x W + b + scale (x A) B)}, keeping {@code x A} from forward; gradients for A
+     * and B only ({@link LoRADenseLayerImpl#backward} in the same products).
+     */
     private static final class LoRAStep extends Step {
         private final LoRADenseLayerImpl layer;
-        private final IActivation act;
         private final boolean relu;
-        private final double scale;
+        private final float scale;
         private final int rank;
-        private final INDArray w;
-        private final INDArray bias;
-        private final INDArray a;
-        private final INDArray b;
-        private Map<String, INDArray> grads;
-        private INDArray in;
-        private INDArray xa;
-        private INDArray z;
+        private final FloatMat w;
+        private final FloatMat bias;
+        private final FloatMat a;
+        private final FloatMat b;
+        private FloatMat gradA;
+        private FloatMat gradB;
+        private FloatMat xa;
+        private FloatMat z;
 
-        LoRAStep(LoRADenseLayerImpl layer, IActivation act) {
+        LoRAStep(LoRADenseLayerImpl layer, boolean relu) {
             this.layer = layer;
-            this.act = act;
-            this.relu = isRelu(act);
+            this.relu = relu;
             LoRADenseLayer c = (LoRADenseLayer) layer.conf().getLayer();
-            this.scale = c.scaling();
+            this.scale = (float) c.scaling();
             this.rank = c.getRank();
-            this.w = layer.getParam(LoRADenseLayer.WEIGHT_KEY);
-            this.bias = layer.getParam(LoRADenseLayer.BIAS_KEY);
-            this.a = layer.getParam(LoRADenseLayer.LORA_A_KEY);
-            this.b = layer.getParam(LoRADenseLayer.LORA_B_KEY);
+            this.w = FloatMat.of(layer.getParam(LoRADenseLayer.WEIGHT_KEY));
+            this.bias = FloatMat.of(layer.getParam(LoRADenseLayer.BIAS_KEY));
+            this.a = FloatMat.of(layer.getParam(LoRADenseLayer.LORA_A_KEY));
+            this.b = FloatMat.of(layer.getParam(LoRADenseLayer.LORA_B_KEY));
         }
 
         @Override
@@ -629,37 +694,48 @@ public final class LeanNet implements AutoCloseable {
         }
 
         @Override
-        INDArray forward(INDArray in, boolean training) {
-            long mb = in.size(0);
-            xa = buffers.get(0, mb, rank, 'f');
-            z = buffers.get(1, mb, w.size(1), 'f');
-            LoRADenseLayerImpl.forward(in, w, bias, a, b, scale, xa, z);
-            act.getActivation(z, training);
+        FloatMat forward(FloatMat in, boolean training) {
+            int mb = in.rows;
+            xa = buffers.get(0, mb, rank);
+            z = buffers.get(1, mb, w.cols);
+            FloatMat.gemm(in, false, w, false, 1f, 0f, z);
+            FloatMat.gemm(in, false, a, false, 1f, 0f, xa);
+            FloatMat.gemm(xa, false, b, false, scale, 1f, z);
+            Kernels.addBias(z, bias, relu, z);
             this.in = in;
+            this.out = z;
             return z;
         }
 
         @Override
-        INDArray backward(INDArray eps, boolean inputGradient) {
-            long mb = eps.size(0);
-            INDArray delta = eps;
+        FloatMat backward(FloatMat eps, boolean inputGradient) {
+            int mb = eps.rows;
+            FloatMat delta = eps;
             if (relu) {
-                delta = buffers.get(2, mb, w.size(1), 'f');
-                Nd4j.exec(new RectifiedLinearDerivative(z, eps, delta, 0.0));
+                delta = buffers.get(2, mb, w.cols);
+                Kernels.reluMask(z, eps, delta);
             }
-            INDArray deltaBt = buffers.get(3, mb, rank, 'f');
-            INDArray epsOut = inputGradient ? buffers.get(4, mb, w.size(0), 'f') : null;
-            LoRADenseLayerImpl.backward(in, xa, delta, w, a, b, scale, deltaBt, grads.get(LoRADenseLayer.LORA_A_KEY),
-                    grads.get(LoRADenseLayer.LORA_B_KEY), epsOut);
+            FloatMat deltaBt = buffers.get(3, mb, rank);
+            FloatMat.gemm(xa, true, delta, false, scale, 0f, gradB);
+            FloatMat.gemm(delta, false, b, true, 1f, 0f, deltaBt);
+            FloatMat.gemm(in, true, deltaBt, false, scale, 0f, gradA);
+            if (!inputGradient) {
+                return null;
+            }
+            FloatMat epsOut = buffers.get(4, mb, w.rows);
+            FloatMat.gemm(delta, false, w, true, 1f, 0f, epsOut);
+            FloatMat.gemm(deltaBt, false, a, true, scale, 1f, epsOut);
             return epsOut;
         }
 
         @Override
         void bindGradients(int index, Gradient g) {
-            grads = gradientViews(layer);
+            Map<String, INDArray> grads = gradientViews(layer);
             // W and b are frozen: their gradients are 0, as the layer itself assigns them.
             grads.get(LoRADenseLayer.WEIGHT_KEY).assign(0.0);
             grads.get(LoRADenseLayer.BIAS_KEY).assign(0.0);
+            gradA = FloatMat.of(grads.get(LoRADenseLayer.LORA_A_KEY));
+            gradB = FloatMat.of(grads.get(LoRADenseLayer.LORA_B_KEY));
             for (String key : List.of(LoRADenseLayer.WEIGHT_KEY, LoRADenseLayer.BIAS_KEY, LoRADenseLayer.LORA_A_KEY,
                     LoRADenseLayer.LORA_B_KEY)) {
                 g.setGradientFor(index + "_" + key, grads.get(key));
@@ -667,32 +743,31 @@ public final class LeanNet implements AutoCloseable {
         }
     }
 
-    /** DL4J's LossLayer: no parameters; the loss gradient is the epsilon below it. */
+    /** DL4J's LossLayer: no parameters; softmax at inference, the loss gradient passed down in training. */
     private static final class LossStep extends Step {
-        private final IActivation act;
-
-        LossStep(IActivation act) {
-            this.act = act;
-        }
-
         @Override
         Set<String> trainedParams() {
             return Set.of();
         }
 
         @Override
-        INDArray forward(INDArray in, boolean training) {
+        FloatMat forward(FloatMat in, boolean training) {
+            this.in = in;
             if (training) {
+                this.out = in;
                 return in;
             }
-            // LossLayer.activate applies the activation to a copy (same layout) of its input.
-            INDArray out = buffers.get(0, in.size(0), in.size(1), in.ordering());
-            out.assign(in);
-            return act.getActivation(out, false);
+            FloatMat probs = buffers.get(0, in.rows, in.cols);
+            for (int i = 0, n = in.length(); i < n; i++) {
+                probs.buf.put(i, in.buf.get(i));
+            }
+            Kernels.softmax(probs);
+            this.out = probs;
+            return probs;
         }
 
         @Override
-        INDArray backward(INDArray eps, boolean inputGradient) {
+        FloatMat backward(FloatMat eps, boolean inputGradient) {
             return eps;
         }
 

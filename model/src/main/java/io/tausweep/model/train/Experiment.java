@@ -2,7 +2,7 @@ package io.tausweep.model.train;
 
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.method.AdaptationMethod;
-import io.tausweep.model.method.GateMetrics;
+import io.tausweep.model.method.Evaluation;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,11 +46,10 @@ public final class Experiment {
     long t1 = System.nanoTime();
     Split test0 = data.test(0.0);
     Split testTheta = data.test(angleDeg);
-    double acc0 = Evaluator.accuracy(net, test0, b.evalBatchSize());
-    double accTheta = Evaluator.accuracy(net, testTheta, b.evalBatchSize());
-    GateMetrics gates = method.gateMetrics(net, test0, testTheta, b.evalBatchSize());
+    Evaluation e = method.evaluate(net, test0, testTheta, b.evalBatchSize());
     long t2 = System.nanoTime();
-    return new CellRun(acc0, accTheta, gates, method.trainableParams(net), (t1 - t0) / 1e9, (t2 - t1) / 1e9, epochs);
+    return new CellRun(e.acc0(), e.accTheta(), e.gates(), method.trainableParams(net), (t1 - t0) / 1e9,
+        (t2 - t1) / 1e9, epochs);
   }
 
   /** A network as bytes (DL4J's zip format, without updater state). */

@@ -2,6 +2,7 @@ package io.tausweep.model.nn;
 
 import static io.tausweep.model.nn.NnTestSupport.values;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.BitFit;
@@ -28,10 +29,11 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The lean executor is DL4J's own training step, bit for bit: for every network tausweep trains, two copies, one
- * stepped by {@code net.fit(DataSet)} and one by {@link LeanNet#fit}, report identical scores at every step (full
- * and short batches) and end with identical parameters, Adam state, iteration counts and configurations; and
- * {@link LeanNet#output} equals {@code net.output} (soft and hard TauGate gates).
+ * The lean executor computes DL4J's own training step: for every network tausweep trains, copies stepped by
+ * {@code net.fit(DataSet)} and by {@link LeanNet#fit} report the same scores at every step (full and short batches)
+ * and end with the same parameters, Adam state, iteration counts and configurations, to float rounding; a second
+ * lean copy repeats the first bit for bit; and {@link LeanNet#output} equals {@code net.output} (soft and hard
+ * TauGate gates) to rounding.
  */
 class LeanNetTest {
 
@@ -47,11 +49,14 @@ class LeanNetTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("networks")
-  void trainingStepsAreBitIdenticalToFit(String name, AdaptationMethod method, Double lambda) {
+  void trainingStepsMatchFitAndRepeatBitForBit(String name, AdaptationMethod method, Double lambda) {
     MultiLayerNetwork foundation = pretrained();
     MultiLayerNetwork dl4j = prepare(foundation, method, lambda);
     MultiLayerNetwork lean = prepare(foundation, method, lambda);
+    MultiLayerNetwork again = prepare(foundation, method, lambda);
     LeanNet executor = LeanNet.compile(lean).orElseThrow();
+    LeanNet second = LeanNet.compile(again).orElseThrow();
+    INDArray start = lean.params().dup();
 
     SplittableRandom rng = new SplittableRandom(21);
     int[] batches = {32, 32, 32, 20, 32, 32, 20};
@@ -60,24 +65,40 @@ class LeanNetTest {
       INDArray y = labels(rng, batches[step]);
       dl4j.fit(new DataSet(x, y));
       double score = executor.fit(x, y);
-      assertThat(score).as("%s score at step %d", name, step).isEqualTo(dl4j.score());
+      // Same arithmetic in another order of float operations: equal to rounding, not bit for bit.
+      assertThat(score).as("%s score at step %d", name, step).isCloseTo(dl4j.score(), within(1e-5 * score));
       assertThat(lean.score()).isEqualTo(score);
+      assertThat(second.fit(x, y)).as("%s rerun score at step %d", name, step).isEqualTo(score);
     }
 
-    assertThat(values(lean.params())).as(name + " parameters").isEqualTo(values(dl4j.params()));
-    assertThat(values(lean.getUpdater().getStateViewArray())).as(name + " updater state")
-        .isEqualTo(values(dl4j.getUpdater().getStateViewArray()));
+    // Parameters moved by up to lr per step; the two paths end within float rounding of each other (measured:
+    // at most 3e-5 after these 7 Adam steps, for TauGate with lr 3e-2).
+    assertThat(maxAbsDiff(lean.params(), start)).as(name + " training moved the parameters").isGreaterThan(1e-4);
+    assertThat(maxAbsDiff(lean.params(), dl4j.params())).as(name + " parameters").isLessThan(1e-4);
+    assertThat(maxAbsDiff(lean.getUpdater().getStateViewArray(), dl4j.getUpdater().getStateViewArray()))
+        .as(name + " updater state").isLessThan(1e-6);
+    assertThat(values(again.params())).as(name + " rerun parameters").isEqualTo(values(lean.params()));
     assertThat(lean.getIterationCount()).isEqualTo(dl4j.getIterationCount()).isEqualTo(batches.length);
     assertThat(lean.getLayerWiseConfigurations().toJson()).isEqualTo(dl4j.getLayerWiseConfigurations().toJson());
 
     INDArray eval = batch(rng, 50);
-    assertThat(values(executor.output(eval))).as(name + " output").isEqualTo(values(dl4j.output(eval, false)));
+    assertThat(maxAbsDiff(executor.output(eval), dl4j.output(eval, false))).as(name + " output").isLessThan(1e-6);
     if (method instanceof TauGate) {
       TauGates.setHard(lean, true);
       TauGates.setHard(dl4j, true);
-      assertThat(values(executor.output(eval))).as("hard-gate output")
-          .isEqualTo(values(dl4j.output(eval, false)));
+      assertThat(maxAbsDiff(executor.output(eval), dl4j.output(eval, false))).as("hard-gate output")
+          .isLessThan(1e-6);
     }
+  }
+
+  static double maxAbsDiff(INDArray a, INDArray b) {
+    double[] x = values(a);
+    double[] y = values(b);
+    double m = 0;
+    for (int i = 0; i < x.length; i++) {
+      m = Math.max(m, Math.abs(x[i] - y[i]));
+    }
+    return m;
   }
 
   @Test
@@ -88,10 +109,11 @@ class LeanNetTest {
     LeanNet executor = LeanNet.compile(net).orElseThrow();
     INDArray a = batch(new SplittableRandom(1), 7);
     INDArray b = batch(new SplittableRandom(2), 9);
-    double[] outA = values(executor.output(a));
-    double[] outB = values(executor.output(b));
-    assertThat(outA).isEqualTo(values(net.output(a, false)));
-    assertThat(outB).isEqualTo(values(net.output(b, false)));
+    INDArray outA = executor.output(a).dup();
+    INDArray outB = executor.output(b);
+    assertThat(maxAbsDiff(outA, net.output(a, false))).isLessThan(1e-6);
+    assertThat(maxAbsDiff(outB, net.output(b, false))).isLessThan(1e-6);
+    assertThat(outB.rows()).isEqualTo(9);
     assertThat(net.params().toFloatVector()).isEqualTo(before);
     assertThat(net.getIterationCount()).isEqualTo(iterations);
     Adam adam = new Adam(1e-3);
