@@ -9,22 +9,8 @@ export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 export SPARK_SCALA_VERSION=2.13
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
-# ND4J M2.1 ships OpenBLAS 0.3.19, which does not recognise CPUs newer than itself (the development VMs'
-# Sapphire Rapids-class Xeons among them) and then falls back to its SSE3 "Prescott" kernels: about 20
-# instead of 130 GFLOP/s SGEMM on one core here (BENCHMARKS.md). TAUSWEEP_OPENBLAS_CORETYPE=detect names
-# the kernel family the CPU supports (SkylakeX with AVX-512, Haswell with AVX2+FMA); any other value is
-# passed on as OPENBLAS_CORETYPE. Opt-in: an OPENBLAS_CORETYPE already in the environment always wins
-# (some machines set it because old OpenBLAS builds misbehave on them), and the kernel decides the
-# rounding of every product, so results are bit-identical only under the same setting.
-if [[ -n "${TAUSWEEP_OPENBLAS_CORETYPE:-}" && -z "${OPENBLAS_CORETYPE:-}" ]]; then
-  if [[ "$TAUSWEEP_OPENBLAS_CORETYPE" != detect ]]; then
-    export OPENBLAS_CORETYPE="$TAUSWEEP_OPENBLAS_CORETYPE"
-  elif grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
-    export OPENBLAS_CORETYPE=SkylakeX
-  elif grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null; then
-    export OPENBLAS_CORETYPE=Haswell
-  fi
-fi
+# OpenBLAS picks its kernels for the CPU it runs on (the root pom pins 0.3.31, which knows current Xeons; DL4J
+# M2.1's own 0.3.19 fell back to SSE3 kernels on them). An OPENBLAS_CORETYPE in the environment is left as it is.
 
 # The --add-opens list Spark needs on Java 17 (the same list as spark.java17.opens in pom.xml).
 SPARK_JAVA17_OPENS=(
