@@ -55,6 +55,7 @@ public final class ResultSchema {
       field("spark_version", DataTypes.StringType, false, "Spark version"),
       field("host", DataTypes.StringType, false, "host that trained the cell"),
       field("nd4j_threads", DataTypes.IntegerType, false, "ND4J/OpenMP threads in the training task"),
+      field("blas", DataTypes.StringType, true, "BLAS library and version, CPU model and OPENBLAS_CORETYPE if set"),
       field("started_at", DataTypes.TimestampType, false, "when the cell started (UTC)"),
   });
 

@@ -7,14 +7,15 @@ import java.net.UnknownHostException;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Where and how a task ran: host and ND4J thread count, read inside the task on the executor.
- * Together with the config hash and versions it makes every result row traceable.
+ * Where and how a task ran: host, ND4J thread count and the BLAS library with the kernels it chose for the CPU,
+ * read inside the task on the executor. Together with the config hash and versions it makes every result row
+ * traceable (bit-identical reruns need the same threads and kernels).
  */
-public record Provenance(String host, int nd4jThreads) implements Serializable {
+public record Provenance(String host, int nd4jThreads, String blas) implements Serializable {
 
   /** Reads the values of the current JVM. */
   public static Provenance here() {
-    return new Provenance(hostName(), Nd4j.getEnvironment().maxMasterThreads());
+    return new Provenance(hostName(), Nd4j.getEnvironment().maxMasterThreads(), BuildInfo.blas());
   }
 
   /** tausweep's version and commit. */

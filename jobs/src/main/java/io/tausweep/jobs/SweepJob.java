@@ -287,6 +287,7 @@ public final class SweepJob {
         sparkVersion,
         o.provenance().host(),
         o.provenance().nd4jThreads(),
+        o.provenance().blas(),
         Timestamp.from(o.startedAt()));
   }
 }
