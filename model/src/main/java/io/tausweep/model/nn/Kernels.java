@@ -1,10 +1,9 @@
 package io.tausweep.model.nn;
 
-import java.nio.FloatBuffer;
-
 /**
  * The element-wise parts of {@link LeanNet}'s forward and backward passes as plain loops over row-major
- * {@link FloatMat}s: a few microseconds per [64 x 128] array, where the same work as ND4J ops costs 20-160 us a call
+ * {@link FloatMat}s, a row (or chunk) at a time through small heap arrays (element-wise access to the off-heap
+ * buffers compiled to code several times slower): a few microseconds per [64 x 128] array, where the same work as ND4J ops costs 20-160 us a call
  * at this size (BENCHMARKS.md). Each loop runs in one fixed order, so results are the same on every run. The math
  * is the one the DL4J layers compute ({@link TauGateLayerImpl}, {@link LoRADenseLayerImpl}, DL4J's dense, output
  * and MCXENT code); {@code LeanNetTest} checks the two against each other.
@@ -12,66 +11,79 @@ import java.nio.FloatBuffer;
  * <p>Row vectors (biases, tau, gamma, their gradients) are [1, n]; matrices are [batch, n] in row-major order.
  */
 final class Kernels {
+  /** Elements per chunk of the loops that copy through heap arrays (16 KiB per array: stays in L1). */
+  private static final int CHUNK = 4096;
+
   private Kernels() {}
 
   /** {@code out[r][c] = in[r][c] + bias[c]}, then {@code max(0, .)} when relu; out may be in. */
   static void addBias(FloatMat in, FloatMat bias, boolean relu, FloatMat out) {
-    FloatBuffer x = in.buf;
-    FloatBuffer b = bias.buf;
-    FloatBuffer o = out.buf;
     int cols = in.cols;
-    for (int r = 0, i = 0; r < in.rows; r++) {
-      for (int c = 0; c < cols; c++, i++) {
-        float v = x.get(i) + b.get(c);
-        o.put(i, relu && !(v > 0f) ? 0f : v);
+    float[] b = row(bias);
+    float[] x = new float[cols];
+    for (int r = 0; r < in.rows; r++) {
+      in.buf.get(r * cols, x, 0, cols);
+      for (int c = 0; c < cols; c++) {
+        float v = x[c] + b[c];
+        x[c] = relu && !(v > 0f) ? 0f : v;
       }
+      out.buf.put(r * cols, x, 0, cols);
     }
   }
 
   /** {@code delta = eps * 1[act > 0]}: ReLU's derivative, read off the activated output. */
   static void reluMask(FloatMat act, FloatMat eps, FloatMat delta) {
-    FloatBuffer a = act.buf;
-    FloatBuffer e = eps.buf;
-    FloatBuffer d = delta.buf;
-    for (int i = 0, n = act.length(); i < n; i++) {
-      d.put(i, a.get(i) > 0f ? e.get(i) : 0f);
+    int cols = act.cols;
+    float[] a = new float[cols];
+    float[] e = new float[cols];
+    for (int r = 0; r < act.rows; r++) {
+      act.buf.get(r * cols, a, 0, cols);
+      eps.buf.get(r * cols, e, 0, cols);
+      for (int c = 0; c < cols; c++) {
+        e[c] = a[c] > 0f ? e[c] : 0f;
+      }
+      delta.buf.put(r * cols, e, 0, cols);
     }
   }
 
   /** {@code sums[c] = sum_r m[r][c]} (rows added in order). */
   static void columnSums(FloatMat m, FloatMat sums) {
-    FloatBuffer x = m.buf;
-    FloatBuffer s = sums.buf;
     int cols = m.cols;
-    for (int c = 0; c < cols; c++) {
-      s.put(c, 0f);
-    }
-    for (int r = 0, i = 0; r < m.rows; r++) {
-      for (int c = 0; c < cols; c++, i++) {
-        s.put(c, s.get(c) + x.get(i));
+    float[] s = new float[cols];
+    float[] x = new float[cols];
+    for (int r = 0; r < m.rows; r++) {
+      m.buf.get(r * cols, x, 0, cols);
+      for (int c = 0; c < cols; c++) {
+        s[c] += x[c];
       }
     }
+    sums.buf.put(0, s, 0, cols);
   }
 
   /** Row-wise softmax in place (the maximum subtracted first, as ND4J does). */
   static void softmax(FloatMat m) {
-    FloatBuffer x = m.buf;
     int cols = m.cols;
+    float[] x = new float[cols];
     for (int r = 0; r < m.rows; r++) {
-      int base = r * cols;
-      float max = x.get(base);
-      for (int c = 1; c < cols; c++) {
-        max = Math.max(max, x.get(base + c));
-      }
-      float sum = 0f;
-      for (int c = 0; c < cols; c++) {
-        float e = (float) Math.exp(x.get(base + c) - max);
-        x.put(base + c, e);
-        sum += e;
-      }
-      for (int c = 0; c < cols; c++) {
-        x.put(base + c, x.get(base + c) / sum);
-      }
+      m.buf.get(r * cols, x, 0, cols);
+      softmaxRow(x);
+      m.buf.put(r * cols, x, 0, cols);
+    }
+  }
+
+  private static void softmaxRow(float[] x) {
+    float max = x[0];
+    for (int c = 1; c < x.length; c++) {
+      max = Math.max(max, x[c]);
+    }
+    float sum = 0f;
+    for (int c = 0; c < x.length; c++) {
+      float e = (float) Math.exp(x[c] - max);
+      x[c] = e;
+      sum += e;
+    }
+    for (int c = 0; c < x.length; c++) {
+      x[c] = x[c] / sum;
     }
   }
 
@@ -81,26 +93,27 @@ final class Kernels {
    * the batch, not averaged).
    */
   static double softmaxCrossEntropy(FloatMat z, FloatMat y, double clipEps, FloatMat delta) {
-    FloatBuffer d = delta.buf;
-    FloatBuffer t = y.buf;
-    FloatBuffer x = z.buf;
-    for (int i = 0, n = z.length(); i < n; i++) {
-      d.put(i, x.get(i));
-    }
-    softmax(delta);
+    int cols = z.cols;
+    float[] p = new float[cols];
+    float[] t = new float[cols];
     float lo = (float) clipEps;
     float hi = (float) (1.0 - clipEps);
     double score = 0;
-    for (int i = 0, n = z.length(); i < n; i++) {
-      float p = d.get(i);
-      if (clipEps > 0) {
-        p = p < lo ? lo : (p > hi ? hi : p);
+    for (int r = 0; r < z.rows; r++) {
+      z.buf.get(r * cols, p, 0, cols);
+      y.buf.get(r * cols, t, 0, cols);
+      softmaxRow(p);
+      for (int c = 0; c < cols; c++) {
+        float pc = p[c];
+        if (clipEps > 0) {
+          pc = pc < lo ? lo : (pc > hi ? hi : pc);
+        }
+        if (t[c] != 0f) {
+          score -= (double) t[c] * Math.log(pc);
+        }
+        p[c] = pc - t[c];
       }
-      float label = t.get(i);
-      if (label != 0f) {
-        score -= (double) label * Math.log(p);
-      }
-      d.put(i, p - label);
+      delta.buf.put(r * cols, p, 0, cols);
     }
     return score;
   }
@@ -113,23 +126,26 @@ final class Kernels {
    */
   static double tauGateForward(FloatMat z, FloatMat tau, FloatMat gamma, double sharpness, boolean hard,
       FloatMat g, FloatMat out) {
-    FloatBuffer zz = z.buf;
-    FloatBuffer t = tau.buf;
-    FloatBuffer gm = gamma.buf;
-    FloatBuffer gg = g.buf;
-    FloatBuffer o = out.buf;
-    float s = (float) sharpness;
     int cols = z.cols;
+    float[] t = row(tau);
+    float[] gm = row(gamma);
+    float[] zz = new float[cols];
+    float[] gg = new float[cols];
+    float[] o = new float[cols];
+    float s = (float) sharpness;
     double sum = 0;
-    for (int r = 0, i = 0; r < z.rows; r++) {
+    for (int r = 0; r < z.rows; r++) {
+      z.buf.get(r * cols, zz, 0, cols);
       float rowSum = 0f;
-      for (int c = 0; c < cols; c++, i++) {
-        float v = zz.get(i);
-        float gate = hard ? (v > t.get(c) ? 1f : 0f) : sigmoid(s * (v - t.get(c)));
-        gg.put(i, gate);
-        o.put(i, v > 0f ? gm.get(c) * v * gate : 0f);
+      for (int c = 0; c < cols; c++) {
+        float v = zz[c];
+        float gate = hard ? (v > t[c] ? 1f : 0f) : sigmoid(s * (v - t[c]));
+        gg[c] = gate;
+        o[c] = v > 0f ? gm[c] * v * gate : 0f;
         rowSum += gate;
       }
+      g.buf.put(r * cols, gg, 0, cols);
+      out.buf.put(r * cols, o, 0, cols);
       sum += rowSum;
     }
     return sum;
@@ -145,48 +161,56 @@ final class Kernels {
    */
   static void tauGateBackward(FloatMat z, FloatMat g, FloatMat eps, FloatMat gamma, double sharpness, boolean hard,
       double penaltyGrad, FloatMat epsOut, FloatMat tauGrad, FloatMat gammaGrad) {
-    FloatBuffer zz = z.buf;
-    FloatBuffer gg = g.buf;
-    FloatBuffer e = eps.buf;
-    FloatBuffer gm = gamma.buf;
-    FloatBuffer o = epsOut.buf;
-    FloatBuffer dt = tauGrad.buf;
-    FloatBuffer dg = gammaGrad.buf;
+    int cols = z.cols;
+    float[] gm = row(gamma);
+    float[] zz = new float[cols];
+    float[] gg = new float[cols];
+    float[] e = new float[cols];
+    float[] dt = new float[cols];
+    float[] dg = new float[cols];
     float s = (float) sharpness;
     float pg = (float) penaltyGrad;
-    int cols = z.cols;
-    for (int c = 0; c < cols; c++) {
-      dt.put(c, 0f);
-      dg.put(c, 0f);
-    }
-    for (int r = 0, i = 0; r < z.rows; r++) {
-      for (int c = 0; c < cols; c++, i++) {
-        float v = zz.get(i);
-        float gate = gg.get(i);
-        float ev = e.get(i);
-        float m = v > 0f ? ev : 0f;
-        float dz = gm.get(c) * m * gate;
-        dg.put(c, dg.get(c) + m * v * gate);
+    for (int r = 0; r < z.rows; r++) {
+      z.buf.get(r * cols, zz, 0, cols);
+      g.buf.get(r * cols, gg, 0, cols);
+      eps.buf.get(r * cols, e, 0, cols);
+      for (int c = 0; c < cols; c++) {
+        float v = zz[c];
+        float gate = gg[c];
+        float m = v > 0f ? e[c] : 0f;
+        float dz = gm[c] * m * gate;
+        dg[c] += m * v * gate;
         if (!hard) {
-          float t = (m * v * gm.get(c) + pg) * (gate * (1f - gate)) * s;
-          dt.put(c, dt.get(c) - t);
+          float t = (m * v * gm[c] + pg) * (gate * (1f - gate)) * s;
+          dt[c] -= t;
           dz += t;
         }
-        o.put(i, dz);
+        e[c] = dz;
       }
+      epsOut.buf.put(r * cols, e, 0, cols);
     }
+    tauGrad.buf.put(0, dt, 0, cols);
+    gammaGrad.buf.put(0, dg, 0, cols);
+  }
+
+  /** A row vector's values on the heap. */
+  private static float[] row(FloatMat v) {
+    float[] out = new float[v.length()];
+    v.buf.get(0, out, 0, out.length);
+    return out;
   }
 
   /** Counts, per unit, the rows with {@code z > tau} into counts[unit], and per (label, unit) into byClass. */
   static void countOpen(FloatMat z, FloatMat tau, int[] labels, int labelOffset, double[] counts,
       double[] byClass) {
-    FloatBuffer zz = z.buf;
-    FloatBuffer t = tau.buf;
     int cols = z.cols;
-    for (int r = 0, i = 0; r < z.rows; r++) {
+    float[] t = row(tau);
+    float[] zz = new float[cols];
+    for (int r = 0; r < z.rows; r++) {
+      z.buf.get(r * cols, zz, 0, cols);
       int base = labels[labelOffset + r] * cols;
-      for (int c = 0; c < cols; c++, i++) {
-        if (zz.get(i) > t.get(c)) {
+      for (int c = 0; c < cols; c++) {
+        if (zz[c] > t[c]) {
           counts[c]++;
           byClass[base + c]++;
         }
@@ -196,14 +220,14 @@ final class Kernels {
 
   /** How many rows' arg-max (first maximum) equals their label. */
   static long correct(FloatMat out, int[] labels, int labelOffset) {
-    FloatBuffer x = out.buf;
     int cols = out.cols;
+    float[] x = new float[cols];
     long correct = 0;
     for (int r = 0; r < out.rows; r++) {
-      int base = r * cols;
+      out.buf.get(r * cols, x, 0, cols);
       int best = 0;
       for (int c = 1; c < cols; c++) {
-        if (x.get(base + c) > x.get(base + best)) {
+        if (x[c] > x[best]) {
           best = c;
         }
       }
@@ -212,6 +236,57 @@ final class Kernels {
       }
     }
     return correct;
+  }
+
+  /** Copies all elements of {@code from} into {@code to} (same length). */
+  static void copy(FloatMat from, FloatMat to) {
+    to.buf.put(0, from.buf, 0, from.length());
+  }
+
+  /**
+   * One Adam step over a block, as DL4J's Adam updater op computes it (float state), fused with the division of
+   * the batch-summed gradient by the minibatch size and with {@code params -= update}: {@code g = grad / B},
+   * {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
+   * {@code params -= m * lr sqrt(1 - b2^t) / (1 - b1^t) / (sqrt(v) + eps)} with {@code t = iteration + 1}.
+   */
+  static void adam(FloatMat grad, FloatMat m, FloatMat v, FloatMat params, double lr, double beta1, double beta2,
+      double epsilon, int iteration, double gradScale) {
+    double t = iteration + 1.0;
+    double stepSize = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+    if (!Double.isFinite(stepSize) || stepSize == 0.0) {
+      stepSize = epsilon; // as libnd4j does
+    }
+    float alpha = (float) stepSize;
+    float b1 = (float) beta1;
+    float b2 = (float) beta2;
+    float mb1 = (float) (1.0 - beta1);
+    float mb2 = (float) (1.0 - beta2);
+    float eps = (float) epsilon;
+    float scale = (float) gradScale;
+    // In chunks copied to and from small heap arrays: the element loop then compiles to vector code, where
+    // element-wise access to the off-heap buffers ran several times slower.
+    float[] g = new float[CHUNK];
+    float[] mm = new float[CHUNK];
+    float[] vv = new float[CHUNK];
+    float[] p = new float[CHUNK];
+    for (int start = 0, n = grad.length(); start < n; start += CHUNK) {
+      int len = Math.min(CHUNK, n - start);
+      grad.buf.get(start, g, 0, len);
+      m.buf.get(start, mm, 0, len);
+      v.buf.get(start, vv, 0, len);
+      params.buf.get(start, p, 0, len);
+      for (int i = 0; i < len; i++) {
+        float gi = g[i] * scale;
+        float mi = b1 * mm[i] + mb1 * gi;
+        float vi = b2 * vv[i] + mb2 * gi * gi;
+        mm[i] = mi;
+        vv[i] = vi;
+        p[i] = p[i] - mi * alpha / ((float) Math.sqrt(vi) + eps);
+      }
+      m.buf.put(start, mm, 0, len);
+      v.buf.put(start, vv, 0, len);
+      params.buf.put(start, p, 0, len);
+    }
   }
 
   private static float sigmoid(float x) {

@@ -32,6 +32,9 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -76,12 +79,8 @@ public final class LeanNet implements AutoCloseable {
     /** The network gradient handed to the updater; bound on the first {@link #fit} (inference needs none). */
     private Gradient gradient;
     private Updater updater;
-    /**
-     * The updater blocks that can produce a non-zero update, and the gradients they divide by the minibatch size;
-     * null when the network's updater is run whole.
-     */
-    private List<UpdaterBlock> activeBlocks;
-    private List<FloatMat> minibatchDivided;
+    /** The updater blocks that can produce a non-zero update; null when the network's updater is run whole. */
+    private List<ActiveBlock> activeBlocks;
     /** The flattened gradients and parameters, for {@code params -= update}. */
     private FloatMat update1d;
     private FloatMat params1d;
@@ -112,11 +111,11 @@ public final class LeanNet implements AutoCloseable {
         for (int i = 0; i < steps.length; i++) {
             steps[i].bindGradients(i, gradient);
         }
+        update1d = FloatMat.of(flat);
+        params1d = FloatMat.of(net.params());
         if (internal) {
             selectBlocks((BaseMultiLayerUpdater<?>) updater);
         }
-        update1d = FloatMat.of(flat);
-        params1d = FloatMat.of(net.params());
     }
 
     /**
@@ -227,17 +226,14 @@ public final class LeanNet implements AutoCloseable {
         int epochCount = BaseOptimizer.getEpochCount(net);
         if (activeBlocks == null) {
             updater.update(net, gradient, iteration, epochCount, mb, NO_WORKSPACES);
+            FloatMat.axpy(-1f, update1d, params1d);
         } else {
-            // BaseMultiLayerUpdater.update: divide by the minibatch, pre-apply (no gradient normalization here), then
-            // each block's updater in place; minus the blocks whose update is 0 (see selectBlocks).
-            for (FloatMat g : minibatchDivided) {
-                FloatMat.scale(1f / mb, g);
-            }
-            for (UpdaterBlock ub : activeBlocks) {
-                ub.update(iteration, epochCount);
+            // BaseMultiLayerUpdater.update (divide by the minibatch, no gradient normalization here, each block's
+            // updater in place) and params -= update, minus the blocks whose update is 0 (see selectBlocks).
+            for (ActiveBlock b : activeBlocks) {
+                b.apply(iteration, epochCount, mb);
             }
         }
-        FloatMat.axpy(-1f, update1d, params1d);
         BaseOptimizer.incrementIterationCount(net, 1);
         int iter = net.getIterationCount();
         int epoch = net.getEpochCount();
@@ -412,33 +408,108 @@ public final class LeanNet implements AutoCloseable {
         for (int i = 0; i < layers.length; i++) {
             index.put(layers[i], i);
         }
-        List<UpdaterBlock> active = new ArrayList<>();
-        List<FloatMat> divided = new ArrayList<>();
+        INDArray params = net.params().reshape(net.params().length());
+        List<ActiveBlock> active = new ArrayList<>();
         for (UpdaterBlock ub : u.getUpdaterBlocks()) {
             if (ub.skipDueToPretrainConfig(false)) {
                 continue;
             }
-            boolean trains = false;
-            List<FloatMat> blockDivided = new ArrayList<>();
+            boolean javaAdam = true;
+            List<FloatMat> divided = new ArrayList<>();
+            List<int[]> trained = new ArrayList<>();
             for (UpdaterBlock.ParamState ps : ub.getLayersAndVariablesInBlock()) {
                 Integer i = index.get(ps.getLayer());
                 if (i == null) {
                     return; // not this network's layer: run the whole updater
                 }
-                if (steps[i].trainedParams().contains(ps.getParamName())) {
-                    trains = true;
-                    if (ps.getLayer().updaterDivideByMinibatch(ps.getParamName())) {
-                        blockDivided.add(FloatMat.of(ps.getGradView()));
-                    }
+                String key = ps.getParamName();
+                if (steps[i].trainedParams().contains(key)) {
+                    trained.add(new int[] {ps.getParamOffsetStart(), ps.getParamOffsetEnd()});
                 }
+                if (ps.getLayer().updaterDivideByMinibatch(key)) {
+                    divided.add(FloatMat.of(ps.getGradView()));
+                } else {
+                    javaAdam = false;
+                }
+                List<?> reg = ps.getLayer().getConfig().getRegularizationByParam(key);
+                javaAdam &= (reg == null || reg.isEmpty())
+                        && ps.getLayer().getConfig().getUpdaterByParam(key) instanceof Adam;
             }
-            if (trains) {
-                active.add(ub);
-                divided.addAll(blockDivided);
+            if (!trained.isEmpty()) {
+                active.add(new ActiveBlock(ub, params, update1d.array.reshape(update1d.length()), trained, divided,
+                        javaAdam));
             }
         }
         activeBlocks = active;
-        minibatchDivided = divided;
+    }
+
+    /**
+     * One updater block with parameters that train. Adam runs as a Java loop over just the trained parameters'
+     * ranges: the libnd4j Adam op costs about 0.3 ms a call whatever its length, and DL4J puts TauGate's 512 trained
+     * parameters in one block with the 118k frozen ones (same updater settings), whose gradients are always 0, so
+     * that Adam keeps their state at 0 and their update at 0. Anything else runs DL4J's own block updater (as does
+     * Adam's first step, which creates its state views); then {@code params -= update} over the block.
+     */
+    private static final class ActiveBlock {
+        private final UpdaterBlock block;
+        private final List<FloatMat> divided;
+        private final boolean javaAdam;
+        private final int blockStart;
+        private final int[][] ranges;
+        private final FloatMat[] grads;
+        private final FloatMat[] params;
+        private final FloatMat blockGrad;
+        private final FloatMat blockParams;
+        private FloatMat[] m;
+        private FloatMat[] v;
+
+        ActiveBlock(UpdaterBlock block, INDArray flatParams, INDArray flatGrads, List<int[]> trained,
+                List<FloatMat> divided, boolean javaAdam) {
+            this.block = block;
+            this.divided = divided;
+            this.javaAdam = javaAdam;
+            this.blockStart = block.getParamOffsetStart();
+            this.ranges = trained.toArray(new int[0][]);
+            this.grads = new FloatMat[ranges.length];
+            this.params = new FloatMat[ranges.length];
+            for (int k = 0; k < ranges.length; k++) {
+                grads[k] = FloatMat.of(flatGrads.get(NDArrayIndex.interval(ranges[k][0], ranges[k][1])));
+                params[k] = FloatMat.of(flatParams.get(NDArrayIndex.interval(ranges[k][0], ranges[k][1])));
+            }
+            this.blockGrad = FloatMat.of(block.getGradientView());
+            this.blockParams = FloatMat.of(flatParams.get(
+                    NDArrayIndex.interval(block.getParamOffsetStart(), block.getParamOffsetEnd())));
+        }
+
+        void apply(int iteration, int epoch, int mb) {
+            if (javaAdam && block.getGradientUpdater() instanceof AdamUpdater adam && adam.getM() != null) {
+                if (m == null) {
+                    INDArray mAll = adam.getM().reshape(adam.getM().length());
+                    INDArray vAll = adam.getV().reshape(adam.getV().length());
+                    m = new FloatMat[ranges.length];
+                    v = new FloatMat[ranges.length];
+                    for (int k = 0; k < ranges.length; k++) {
+                        m[k] = FloatMat.of(mAll.get(NDArrayIndex.interval(ranges[k][0] - blockStart,
+                                ranges[k][1] - blockStart)));
+                        v[k] = FloatMat.of(vAll.get(NDArrayIndex.interval(ranges[k][0] - blockStart,
+                                ranges[k][1] - blockStart)));
+                    }
+                }
+                Adam c = adam.getConfig();
+                double lr = c.getLearningRate(iteration, epoch);
+                for (int k = 0; k < ranges.length; k++) {
+                    Kernels.adam(grads[k], m[k], v[k], params[k], lr, c.getBeta1(), c.getBeta2(), c.getEpsilon(),
+                            iteration, 1.0 / mb);
+                }
+                return;
+            }
+            // DL4J's path (also Adam's first step, which sets up its state views).
+            for (FloatMat g : divided) {
+                FloatMat.scale(1f / mb, g);
+            }
+            block.update(iteration, epoch);
+            FloatMat.axpy(-1f, blockGrad, blockParams);
+        }
     }
 
     /** A network gradient whose {@link #gradient()} is the flattened view array itself. */
@@ -758,9 +829,7 @@ public final class LeanNet implements AutoCloseable {
                 return in;
             }
             FloatMat probs = buffers.get(0, in.rows, in.cols);
-            for (int i = 0, n = in.length(); i < n; i++) {
-                probs.buf.put(i, in.buf.get(i));
-            }
+            Kernels.copy(in, probs);
             Kernels.softmax(probs);
             this.out = probs;
             return probs;
