@@ -96,7 +96,7 @@ final class Fixtures {
     Row row() {
       return RowFactory.create(sweep, cellId(), method, seed, angle, lambda, params(method), acc0, accTheta, acc0Hard,
           accThetaHard, highActFrac, 1.5, 0.25, status, error, "f-" + seed + "-" + angle, "cfg0123456789abcd",
-          "0.1.0-test+abc1234", "1.0.0-M2.1", "4.2.0", "testhost", 1,
+          "0.1.0-test+abc1234", "1.0.0-M2.1", "4.2.0", "testhost", 1, "OpenBLAS test on a test CPU",
           Timestamp.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(started)));
     }
   }

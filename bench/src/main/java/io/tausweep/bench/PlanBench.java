@@ -63,7 +63,7 @@ public final class PlanBench {
       var c = cells.get(i);
       rows.add(RowFactory.create(cfg.name(), c.id(), c.method().id(), c.seed(), c.angleDeg(), c.lambda(), 512L, 0.85,
           0.85, 0.85, 0.85, 0.6, 1.0, 0.1, "ok", null, c.foundationId(), cfg.hash(), "bench", "bench", "bench",
-          "localhost", 1, now));
+          "localhost", 1, "bench", now));
     }
     spark.createDataFrame(rows, ResultSchema.RUNS_SCHEMA).write().mode(SaveMode.Append)
         .partitionBy(ResultSchema.RUNS_PARTITIONS.toArray(String[]::new)).parquet(out.resolve(ResultSchema.RUNS).toString());

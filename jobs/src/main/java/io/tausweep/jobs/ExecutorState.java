@@ -2,6 +2,7 @@ package io.tausweep.jobs;
 
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
+import io.tausweep.model.train.Experiment;
 import io.tausweep.model.train.SplitCache;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,10 +14,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Per-executor-JVM state shared by all tasks: the rotated data splits (built from the MNIST
- * broadcast, which Spark deserialises once per executor) and recently used foundations. Lives
+ * broadcast, which Spark deserialises once per executor) and recently used foundations (as
+ * bytes, and restored). Lives
  * in statics because an executor JVM outlives every task it runs.
  */
 final class ExecutorState {
@@ -31,7 +34,36 @@ final class ExecutorState {
     }
   };
 
+  private static final int MAX_NETWORKS = 16;
+  /** Restored foundations, shared read-only by the tasks of this JVM (restoring one costs tens of ms). */
+  private static final Map<String, MultiLayerNetwork> NETWORKS = new LinkedHashMap<>(16, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, MultiLayerNetwork> eldest) {
+      return size() > MAX_NETWORKS;
+    }
+  };
+
   private ExecutorState() {}
+
+  /**
+   * A foundation restored once per JVM and then shared: callers only read it (methods copy its parameters into the
+   * network they prepare), under the network's own lock.
+   */
+  static MultiLayerNetwork foundationNetwork(String id, String file) throws IOException {
+    synchronized (NETWORKS) {
+      MultiLayerNetwork net = NETWORKS.get(id);
+      if (net != null) {
+        return net;
+      }
+    }
+    MultiLayerNetwork net = Experiment.fromBytes(foundation(id, file));
+    synchronized (NETWORKS) {
+      MultiLayerNetwork raced = NETWORKS.putIfAbsent(id, net);
+      return raced != null ? raced : net;
+    }
+  }
 
   /** The split cache for this MNIST broadcast and budget, created on first use in this JVM. */
   static SplitCache splits(Broadcast<Mnist> mnist, Budget budget) {

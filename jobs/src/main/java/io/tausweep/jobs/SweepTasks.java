@@ -62,8 +62,8 @@ final class SweepTasks {
     String error = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
-        MultiLayerNetwork foundation = Experiment.fromBytes(ExecutorState.foundation(t.foundationId(),
-            foundationFile(dir, t.foundationId())));
+        MultiLayerNetwork foundation = ExecutorState.foundationNetwork(t.foundationId(),
+            foundationFile(dir, t.foundationId()));
         SplitCache data = ExecutorState.splits(mnist, budget);
         CellRun run = Experiment.runCell(data, foundation, t.method(), t.seed(), t.angleDeg(), t.lambda());
         return new CellOutcome(t, run, null, prov, start);

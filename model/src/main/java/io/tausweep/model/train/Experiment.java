@@ -32,11 +32,17 @@ public final class Experiment {
     return new FoundationRun(net, epochs, (System.nanoTime() - t0) / 1e9);
   }
 
-  /** Specialises a copy of {@code foundation} with {@code method} and evaluates it. */
+  /**
+   * Specialises a copy of {@code foundation} with {@code method} and evaluates it. The foundation is only read (under
+   * its own lock), so concurrent cells may share one.
+   */
   public static CellRun runCell(SplitCache data, MultiLayerNetwork foundation, AdaptationMethod method, long seed,
       double angleDeg, Double lambda) {
     Budget b = data.budget();
-    MultiLayerNetwork net = method.prepare(foundation, lambda, seed);
+    MultiLayerNetwork net;
+    synchronized (foundation) {
+      net = method.prepare(foundation, lambda, seed);
+    }
     long t0 = System.nanoTime();
     List<EpochStats> epochs = List.of();
     if (method.trains()) {
