@@ -77,6 +77,7 @@ public final class CellBench {
         .orElse(LoRA.RANK_DEFAULT);
     Map<String, List<double[]>> samples = new LinkedHashMap<>();
     for (int rep = -1; rep < reps; rep++) {
+      Evaluator.clearSharedProducts();
       Clock c = new Clock();
       FoundationRun f = Experiment.trainFoundation(data, seed, angle);
       double[] train = c.lap();
@@ -185,6 +186,9 @@ public final class CellBench {
       double angle) {
     Budget b = data.budget();
     MultiLayerNetwork net = m.prepare(foundation, m.usesLambda() ? 0.0 : null, seed);
+    // Timed as the first cell of its foundation: no first-layer products from earlier cells (a sweep's later
+    // cells of the same foundation reuse them; the sweep figures below include that).
+    Evaluator.clearSharedProducts();
     Clock c = new Clock();
     if (m.trains()) {
       Trainer.fit(net, data.specialize(seed, angle), b.specializeEpochs(), b.specializeBatchSize(),

@@ -172,6 +172,9 @@ public final class SweepJob {
     }
   }
 
+  /** Cell batches submitted at once. */
+  static final int IN_FLIGHT = 3;
+
   private int runBatches(JavaSparkContext jsc, Broadcast<Mnist> data, List<CellTask> todo,
       Map<String, String> foundationErrors, Budget budget, String dir, Progress progress) {
     int attempts = options.cellAttempts();
@@ -184,8 +187,11 @@ public final class SweepJob {
     int failed = 0;
     int next = 0;
     while (next < todo.size() || !inFlight.isEmpty()) {
-      // Two batches in flight keep every slot busy across a batch boundary.
-      while (next < todo.size() && inFlight.size() < 2) {
+      // Three batches in flight keep every slot busy across a batch boundary and while the driver commits a
+      // batch: the commit's write jobs queue behind the cell jobs already submitted (FIFO), so with two in
+      // flight the next batch was submitted only after the slots had run the writes (15-20% of slot time idle
+      // on local[1] and local[2], BENCHMARKS.md).
+      while (next < todo.size() && inFlight.size() < IN_FLIGHT) {
         List<CellTask> batch = todo.subList(next, Math.min(next + batchSize, todo.size()));
         next += batch.size();
         List<CellOutcome> precomputed = new ArrayList<>();

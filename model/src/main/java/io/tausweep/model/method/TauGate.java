@@ -158,20 +158,23 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
     firing[2 * gates] = perClass;
     long soft = 0;
     long hard = 0;
-    for (int start = 0; start < data.size(); start += batchSize) {
-      int rows = Math.min(batchSize, data.size() - start);
-      for (int i = 0; i < rows; i++) {
-        perClass[data.y()[start + i]]++;
+    try (Evaluator.Batches batches = new Evaluator.Batches(lean, data, batchSize)) {
+      for (int start = 0; start < data.size(); start += batchSize) {
+        int rows = Math.min(batchSize, data.size() - start);
+        for (int i = 0; i < rows; i++) {
+          perClass[data.y()[start + i]]++;
+        }
+        TauGates.setHard(net, false);
+        soft += batches.countCorrect(start);
+        for (int g = 0; g < gates; g++) {
+          lean.countOpenGates(GATE_LAYERS[g], data.y(), start, firing[g], firing[gates + g]);
+        }
+        TauGates.setHard(net, true);
+        hard += lean.countCorrect(GATE_LAYERS[0], lean.layerInput(GATE_LAYERS[0]), data.y(), start);
       }
+    } finally {
       TauGates.setHard(net, false);
-      soft += lean.countCorrect(0, Evaluator.rows(data, start, rows), data.y(), start);
-      for (int g = 0; g < gates; g++) {
-        lean.countOpenGates(GATE_LAYERS[g], data.y(), start, firing[g], firing[gates + g]);
-      }
-      TauGates.setHard(net, true);
-      hard += lean.countCorrect(GATE_LAYERS[0], lean.layerInput(GATE_LAYERS[0]), data.y(), start);
     }
-    TauGates.setHard(net, false);
     return new Pass((double) soft / data.size(), (double) hard / data.size(), firing);
   }
 

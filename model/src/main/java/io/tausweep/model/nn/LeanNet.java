@@ -295,8 +295,62 @@ public final class LeanNet implements AutoCloseable {
      * @param offset the label index of the batch's first row
      */
     public long countCorrect(int first, INDArray in, int[] labels, int offset) {
-        outputFrom(first, in);
-        return Kernels.correct(steps[steps.length - 1].lastOutput(), labels, offset);
+        FloatMat a = input(in);
+        for (int i = first; i < steps.length; i++) {
+            // The last layer as in training: the logits, whose arg-max is the softmax's, without the softmax.
+            a = steps[i].forward(a, i == steps.length - 1);
+        }
+        return Kernels.correct(a, labels, offset);
+    }
+
+    /**
+     * The first layer's weight matrix W when the first layer is a dense or LoRA layer, whose pre-activation starts
+     * with {@code x W}: evaluation can then compute {@code X W} once for a whole split ({@link #firstLayerProduct})
+     * and share it between networks with the same W (e.g. every cell of a foundation but Full FT).
+     */
+    public Optional<INDArray> firstLayerWeights() {
+        if (steps[0] instanceof DenseStep d) {
+            return Optional.of(d.w.array);
+        }
+        if (steps[0] instanceof LoRAStep l) {
+            return Optional.of(l.w.array);
+        }
+        return Optional.empty();
+    }
+
+    /** Whether this network's training changes its first layer's W (Full FT and a foundation do). */
+    public boolean trainsFirstLayerWeights() {
+        return steps[0] instanceof DenseStep d && d.trainW;
+    }
+
+    /**
+     * {@code out = x W} for the first layer's W.
+     *
+     * @param x   inputs [n, nIn], float, 'c' order
+     * @param out [n, nOut], float, 'c' order
+     * @throws IllegalStateException if {@link #firstLayerWeights} is empty
+     */
+    public void firstLayerProduct(INDArray x, INDArray out) {
+        FloatMat w = FloatMat.of(firstLayerWeights().orElseThrow(
+                () -> new IllegalStateException("the first layer is not a dense or LoRA layer")));
+        FloatMat.gemm(FloatMat.of(x), false, w, false, 1f, 0f, FloatMat.of(out));
+    }
+
+    /**
+     * As {@link #countCorrect} from layer 0, given the first layer's product {@code x W} for the batch (rows of a
+     * {@link #firstLayerProduct}), which replaces the largest product of the pass.
+     *
+     * @param x  the batch [batch, nIn] (LoRA's low-rank term still reads it)
+     * @param xw its product with the first layer's W [batch, nOut]
+     */
+    public long countCorrectFromProduct(INDArray x, INDArray xw, int[] labels, int offset) {
+        FloatMat in = input(x);
+        FloatMat a = steps[0] instanceof LoRAStep l ? l.forwardFromProduct(in, FloatMat.of(xw))
+                : ((DenseStep) steps[0]).forwardFromProduct(in, FloatMat.of(xw), steps.length == 1);
+        for (int i = 1; i < steps.length; i++) {
+            a = steps[i].forward(a, i == steps.length - 1);
+        }
+        return Kernels.correct(a, labels, offset);
     }
 
     /**
@@ -552,10 +606,6 @@ public final class LeanNet implements AutoCloseable {
         FloatMat in;
         FloatMat out;
 
-        FloatMat lastOutput() {
-            return out;
-        }
-
         /** The keys of the parameters whose gradients this step computes. */
         abstract Set<String> trainedParams();
 
@@ -618,6 +668,18 @@ public final class LeanNet implements AutoCloseable {
             FloatMat.gemm(in, false, w, false, 1f, 0f, z);
             Kernels.addBias(z, b, relu, z);
             if (output && !training) {
+                Kernels.softmax(z);
+            }
+            this.in = in;
+            this.out = z;
+            return z;
+        }
+
+        /** As forward, with {@code in W} given. */
+        FloatMat forwardFromProduct(FloatMat in, FloatMat xw, boolean logits) {
+            FloatMat z = buffers.get(0, in.rows, w.cols);
+            Kernels.addBias(xw, b, relu, z);
+            if (output && !logits) {
                 Kernels.softmax(z);
             }
             this.in = in;
@@ -770,6 +832,20 @@ public final class LeanNet implements AutoCloseable {
             xa = buffers.get(0, mb, rank);
             z = buffers.get(1, mb, w.cols);
             FloatMat.gemm(in, false, w, false, 1f, 0f, z);
+            return lowRankAndBias(in);
+        }
+
+        /** As forward, with {@code in W} given. */
+        FloatMat forwardFromProduct(FloatMat in, FloatMat xw) {
+            int mb = in.rows;
+            xa = buffers.get(0, mb, rank);
+            z = buffers.get(1, mb, w.cols);
+            Kernels.copy(xw, z);
+            return lowRankAndBias(in);
+        }
+
+        /** {@code z += scale (in A) B}, then bias and activation. */
+        private FloatMat lowRankAndBias(FloatMat in) {
             FloatMat.gemm(in, false, a, false, 1f, 0f, xa);
             FloatMat.gemm(xa, false, b, false, scale, 1f, z);
             Kernels.addBias(z, bias, relu, z);

@@ -37,16 +37,75 @@ public final class Evaluator {
 
   /**
    * As {@link #accuracy(MultiLayerNetwork, Split, int)}, through an executor the caller already has. Batches are
-   * views of one ND4J copy of the split ({@link #rows}): nothing is copied per batch.
+   * views of one ND4J copy of the split ({@link #rows}); the first layer's product comes from
+   * {@link FirstLayerProducts} where the network has one.
    */
   public static double accuracy(LeanNet net, Split data, int batchSize) {
     long correct = 0;
     int n = data.size();
-    for (int start = 0; start < n; start += batchSize) {
-      int b = Math.min(batchSize, n - start);
-      correct += net.countCorrect(0, rows(data, start, b), data.y(), start);
+    Batches batches = new Batches(net, data, batchSize);
+    try {
+      for (int start = 0; start < n; start += batchSize) {
+        correct += batches.countCorrect(start);
+      }
+    } finally {
+      batches.close();
     }
     return (double) correct / n;
+  }
+
+  /**
+   * Forgets the first-layer products shared between evaluations in this JVM, so that the next evaluation pays for
+   * its own (benchmarks use this to time a cell as the first of its foundation).
+   */
+  public static void clearSharedProducts() {
+    FirstLayerProducts.clear();
+  }
+
+  /**
+   * Walks a split in batches for one executor: counts correct predictions per batch, from the split's first-layer
+   * product when the network has one. Close it to free its work array.
+   */
+  public static final class Batches implements AutoCloseable {
+    private final LeanNet net;
+    private final Split data;
+    private final int batchSize;
+    private final float[] product;
+    private final int cols;
+    private INDArray xw;
+
+    public Batches(LeanNet net, Split data, int batchSize) {
+      this.net = net;
+      this.data = data;
+      this.batchSize = batchSize;
+      this.product = FirstLayerProducts.of(net, data);
+      this.cols = product == null ? 0 : product.length / data.size();
+    }
+
+    /** Correct predictions among rows {@code start .. start + batchSize} (fewer at the end). */
+    public long countCorrect(int start) {
+      int b = Math.min(batchSize, data.size() - start);
+      INDArray x = rows(data, start, b);
+      if (product == null) {
+        return net.countCorrect(0, x, data.y(), start);
+      }
+      if (xw == null || xw.rows() != b) {
+        if (xw != null) {
+          xw.close();
+        }
+        xw = Split.matrix(b, cols);
+      }
+      Split.copyInto(product, start * cols, b * cols, xw);
+      return net.countCorrectFromProduct(x, xw, data.y(), start);
+    }
+
+    @Override
+    public void close() {
+      if (xw != null) {
+        xw.close();
+        xw = null;
+      }
+    }
   }
 
   private static long correct(INDArray out, Split data, int start, int b) {
@@ -68,12 +127,16 @@ public final class Evaluator {
    * 4.5 GB resident.
    */
   public static INDArray rows(Split data, int start, int b) {
-    INDArray all = MATRICES.computeIfAbsent(data.x(), x -> {
+    return matrix(data).get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all());
+  }
+
+  /** The whole split as one ND4J matrix [n, features], made on first use and kept while the split lives. */
+  static INDArray matrix(Split data) {
+    return MATRICES.computeIfAbsent(data.x(), x -> {
       INDArray m = Split.matrix(data.size(), data.features());
       Split.copyInto(x, 0, x.length, m);
       return m;
     });
-    return all.get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all());
   }
 
   /** One ND4J matrix per split array (weak keys: arrays compare by identity). */
