@@ -174,6 +174,9 @@ public final class SweepJob {
 
   /** Cell batches submitted at once. */
   static final int IN_FLIGHT = 3;
+  /** Seconds of work a batch grows to, and its largest size. */
+  static final double BATCH_SECONDS = 30;
+  static final int MAX_BATCH = 4096;
 
   private int runBatches(JavaSparkContext jsc, Broadcast<Mnist> data, List<CellTask> todo,
       Map<String, String> foundationErrors, Budget budget, String dir, Progress progress) {
@@ -182,7 +185,13 @@ public final class SweepJob {
         spark.sparkContext().getConf().get(INJECT_FAIL_ONCE, "").split(",")));
     failOnce.remove("");
     int slots = Math.max(1, jsc.defaultParallelism());
-    int batchSize = Math.max(slots * 4, 16);
+    // Batches start at 4 cells per slot (at least 16) and then grow to about BATCH_SECONDS of work at the rate
+    // measured so far: every commit costs a few Spark write jobs on the same slots and three small Parquet files,
+    // so a large sweep commits every half minute or so, not every few seconds.
+    int minBatch = Math.max(slots * 4, 16);
+    int batchSize = minBatch;
+    long startNanos = System.nanoTime();
+    int finished = 0;
     Deque<JavaFutureAction<List<CellOutcome>>> inFlight = new ArrayDeque<>();
     int failed = 0;
     int next = 0;
@@ -228,6 +237,9 @@ public final class SweepJob {
           throw new IllegalStateException("Spark job failed: " + SweepTasks.reason(e.getCause()), e.getCause());
         }
         failed += commit(done, progress);
+        finished += done.size();
+        double perSecond = finished / Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+        batchSize = (int) Math.max(minBatch, Math.min(MAX_BATCH, perSecond * BATCH_SECONDS));
       }
     }
     return failed;
