@@ -666,16 +666,10 @@ public final class LeanNet implements AutoCloseable {
         FloatMat forward(FloatMat in, boolean training) {
             FloatMat z = buffers.get(0, in.rows, w.cols);
             FloatMat.gemm(in, false, w, false, 1f, 0f, z);
-            Kernels.addBias(z, b, relu, z);
-            if (output && !training) {
-                Kernels.softmax(z);
-            }
-            this.in = in;
-            this.out = z;
-            return z;
+            return forwardFromProduct(in, z, training);
         }
 
-        /** As forward, with {@code in W} given. */
+        /** As forward, with {@code in W} given (it may be this layer's own output buffer). */
         FloatMat forwardFromProduct(FloatMat in, FloatMat xw, boolean logits) {
             FloatMat z = buffers.get(0, in.rows, w.cols);
             Kernels.addBias(xw, b, relu, z);
