@@ -193,15 +193,30 @@ public final class LeanNet implements AutoCloseable {
      * @return the minibatch score
      */
     public double fit(INDArray x, INDArray y) {
+        return fit(x, null, y);
+    }
+
+    /**
+     * As {@link #fit(INDArray, INDArray)}, given the first layer's product {@code x W} for the batch (rows of a
+     * {@link #firstLayerProduct} over the training split), which replaces the largest product of the forward pass.
+     * Only for a network that does not train its first layer's W ({@link #trainsFirstLayerWeights}).
+     *
+     * @param xw {@code x W} [batch, nOut], float, 'c' order, or null to compute it
+     */
+    public double fit(INDArray x, INDArray xw, INDArray y) {
+        if (xw != null && (trainsFirstLayerWeights() || firstLayerWeights().isEmpty())) {
+            throw new IllegalArgumentException("a first-layer product needs a first layer whose W does not train");
+        }
         if (gradient == null) {
             bindGradients();
         }
         FloatMat in = input(x);
         FloatMat labels = FloatMat.of(y);
         int mb = in.rows;
-        FloatMat a = in;
-        for (Step s : steps) {
-            a = s.forward(a, true);
+        FloatMat a = xw == null ? steps[0].forward(in, true)
+                : firstFromProduct(in, FloatMat.of(xw), steps.length == 1);
+        for (int i = 1; i < steps.length; i++) {
+            a = steps[i].forward(a, true);
         }
         // a is the output layer's pre-activation.
         FloatMat delta = lossBuffers.get(0, mb, a.cols);
@@ -344,9 +359,7 @@ public final class LeanNet implements AutoCloseable {
      * @param xw its product with the first layer's W [batch, nOut]
      */
     public long countCorrectFromProduct(INDArray x, INDArray xw, int[] labels, int offset) {
-        FloatMat in = input(x);
-        FloatMat a = steps[0] instanceof LoRAStep l ? l.forwardFromProduct(in, FloatMat.of(xw))
-                : ((DenseStep) steps[0]).forwardFromProduct(in, FloatMat.of(xw), steps.length == 1);
+        FloatMat a = firstFromProduct(input(x), FloatMat.of(xw), steps.length == 1);
         for (int i = 1; i < steps.length; i++) {
             a = steps[i].forward(a, i == steps.length - 1);
         }
@@ -365,6 +378,12 @@ public final class LeanNet implements AutoCloseable {
             throw new IllegalArgumentException("layer " + layer + " is not a TauGate layer");
         }
         Kernels.countOpen(t.in, t.tau, labels, offset, counts, byClass);
+    }
+
+    /** Layer 0's forward pass from its product {@code in W}. */
+    private FloatMat firstFromProduct(FloatMat in, FloatMat xw, boolean logits) {
+        return steps[0] instanceof LoRAStep l ? l.forwardFromProduct(in, xw)
+                : ((DenseStep) steps[0]).forwardFromProduct(in, xw, logits);
     }
 
     /** Frees the work arrays; the executor must not be used afterwards. The network is untouched. */

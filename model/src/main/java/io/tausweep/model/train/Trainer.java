@@ -51,6 +51,13 @@ public final class Trainer {
     // One pair of arrays for full batches and one for the short last batch, if any.
     INDArray[] features = new INDArray[2];
     INDArray[] labels = new INDArray[2];
+    // A network that keeps its first layer's W (BitFit, TauGate, LoRA) trains from the split's product X W,
+    // computed once (and shared with the other cells of the foundation), not per step.
+    float[] product = lean != null && lean.firstLayerWeights().isPresent() && !lean.trainsFirstLayerWeights()
+        ? FirstLayerProducts.of(lean, data) : null;
+    int pc = product == null ? 0 : product.length / n;
+    float[] pb = new float[full * pc];
+    INDArray[] products = new INDArray[2];
     for (int epoch = 0; epoch < epochs; epoch++) {
       int[] order = Seeds.permutation(n, shuffle);
       double lossSum = 0;
@@ -61,17 +68,24 @@ public final class Trainer {
           int row = order[start + i];
           System.arraycopy(data.x(), row * f, xb, i * f, f);
           yb[i * Mlp.CLASSES + data.y()[row]] = 1f;
+          if (product != null) {
+            System.arraycopy(product, row * pc, pb, i * pc, pc);
+          }
         }
         int k = b == full ? 0 : 1;
         if (features[k] == null) {
           features[k] = Split.matrix(b, f);
           labels[k] = Split.matrix(b, Mlp.CLASSES);
+          products[k] = product == null ? null : Split.matrix(b, pc);
         }
         Split.copyInto(xb, 0, b * f, features[k]);
         Split.copyInto(yb, 0, b * Mlp.CLASSES, labels[k]);
+        if (product != null) {
+          Split.copyInto(pb, 0, b * pc, products[k]);
+        }
         double loss;
         if (lean != null) {
-          loss = lean.fit(features[k], labels[k]);
+          loss = lean.fit(features[k], products[k], labels[k]);
         } else {
           net.fit(new DataSet(features[k], labels[k]));
           loss = net.score();
@@ -95,6 +109,11 @@ public final class Trainer {
     }
     for (INDArray a : labels) {
       if (a != null && lean != null) {
+        a.close();
+      }
+    }
+    for (INDArray a : products) {
+      if (a != null) {
         a.close();
       }
     }

@@ -2,6 +2,7 @@ package io.tausweep.model.nn;
 
 import static io.tausweep.model.nn.NnTestSupport.values;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.tausweep.model.method.AdaptationMethod;
@@ -54,8 +55,13 @@ class LeanNetTest {
     MultiLayerNetwork dl4j = prepare(foundation, method, lambda);
     MultiLayerNetwork lean = prepare(foundation, method, lambda);
     MultiLayerNetwork again = prepare(foundation, method, lambda);
+    MultiLayerNetwork fromProduct = prepare(foundation, method, lambda);
     LeanNet executor = LeanNet.compile(lean).orElseThrow();
     LeanNet second = LeanNet.compile(again).orElseThrow();
+    LeanNet third = LeanNet.compile(fromProduct).orElseThrow();
+    // Networks that keep the first layer's W can train from the product x W given per batch (Trainer does).
+    boolean keepsW = !third.trainsFirstLayerWeights() && third.firstLayerWeights().isPresent();
+    assertThat(keepsW).as(name).isEqualTo(method != null && !(method instanceof FullFineTune));
     INDArray start = lean.params().dup();
 
     SplittableRandom rng = new SplittableRandom(21);
@@ -69,6 +75,19 @@ class LeanNetTest {
       assertThat(score).as("%s score at step %d", name, step).isCloseTo(dl4j.score(), within(1e-5 * score));
       assertThat(lean.score()).isEqualTo(score);
       assertThat(second.fit(x, y)).as("%s rerun score at step %d", name, step).isEqualTo(score);
+      if (keepsW) {
+        INDArray xw = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.rows(), Mlp.HIDDEN}, 'c');
+        third.firstLayerProduct(x, xw);
+        assertThat(third.fit(x, xw, y)).as("%s score from the product at step %d", name, step)
+            .isCloseTo(dl4j.score(), within(1e-5 * score));
+      } else {
+        assertThatThrownBy(() -> third.fit(x, x, y)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("does not train");
+      }
+    }
+    if (keepsW) {
+      assertThat(maxAbsDiff(fromProduct.params(), dl4j.params())).as(name + " parameters from the product")
+          .isLessThan(1e-4);
     }
 
     // Parameters moved by up to lr per step; the two paths end within float rounding of each other (measured:
