@@ -74,18 +74,30 @@ public final class Evaluator {
     private final int cols;
     private INDArray xw;
 
+    /** The whole split's product, off the heap, when it is this network's own (not shared). */
+    private INDArray own;
+
     public Batches(LeanNet net, Split data, int batchSize) {
       this.net = net;
       this.data = data;
       this.batchSize = batchSize;
       this.product = FirstLayerProducts.of(net, data);
       this.cols = product == null ? 0 : product.length / data.size();
+      if (product == null && net.firstLayerWeights().isPresent()) {
+        // The same whole-split product, used in place.
+        own = Split.matrix(data.size(), (int) net.firstLayerWeights().get().size(1));
+        net.firstLayerProduct(matrix(data), own);
+      }
     }
 
     /** Correct predictions among rows {@code start .. start + batchSize} (fewer at the end). */
     public long countCorrect(int start) {
       int b = Math.min(batchSize, data.size() - start);
       INDArray x = rows(data, start, b);
+      if (own != null) {
+        return net.countCorrectFromProduct(x, own.get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all()),
+            data.y(), start);
+      }
       if (product == null) {
         return net.countCorrect(0, x, data.y(), start);
       }
@@ -104,6 +116,10 @@ public final class Evaluator {
       if (xw != null) {
         xw.close();
         xw = null;
+      }
+      if (own != null) {
+        own.close();
+        own = null;
       }
     }
   }

@@ -34,12 +34,12 @@ final class FirstLayerProducts {
   }
 
   /**
-   * {@code X W} for the split's images and the network's first-layer W, [n x nOut] row-major; null when the network's
-   * first layer has no such product.
+   * {@code X W} for the split's images and the network's first-layer W, [n x nOut] row-major, shared; null when the
+   * network's first layer has no such product or its W is its own ({@link #shareable}).
    */
   static float[] of(LeanNet net, Split data) {
     INDArray w = net.firstLayerWeights().orElse(null);
-    if (w == null) {
+    if (w == null || !shareable(net)) {
       return null;
     }
     float[] weights = w.dup('c').reshape(w.length()).toFloatVector();
@@ -63,15 +63,22 @@ final class FirstLayerProducts {
     } finally {
       out.close();
     }
-    // A network that trained its own W (Full FT, a foundation) shares it with no other cell.
-    if (!net.trainsFirstLayerWeights() || net.network().getIterationCount() == 0) {
-      synchronized (ENTRIES) {
-        ENTRIES.addFirst(new Entry(data.x(), weights, product));
-        while (ENTRIES.size() > CAPACITY) {
-          ENTRIES.removeLast();
-        }
+    synchronized (ENTRIES) {
+      ENTRIES.addFirst(new Entry(data.x(), weights, product));
+      while (ENTRIES.size() > CAPACITY) {
+        ENTRIES.removeLast();
       }
     }
     return product;
+  }
+
+  /**
+   * Whether the network's first-layer W can be one that other cells share: not one it trains itself (Full FT, a
+   * foundation, and the Frozen method's copy of one, whose W is the foundation's but whose configuration would
+   * train it). Those evaluate from a product of their own ({@link Evaluator.Batches}).
+   */
+  static boolean shareable(LeanNet net) {
+    return net.firstLayerWeights().isPresent()
+        && (!net.trainsFirstLayerWeights() || net.network().getIterationCount() == 0);
   }
 }
