@@ -98,7 +98,7 @@ public class LoRADenseLayerImpl extends BaseLayer<LoRADenseLayer> {
     }
 
     /**
-     * The pre-activation, shared with {@link LeanNet}: {@code z = x W + b + scale * (x A) B} into z [batch, nOut]
+     * The pre-activation (also the reference for {@link LeanNet}'s LoRA step): {@code z = x W + b + scale * (x A) B} into z [batch, nOut]
      * and {@code x A} into xa [batch, r], both in 'f' order.
      */
     static void forward(INDArray x, INDArray w, INDArray bias, INDArray a, INDArray b, double scale, INDArray xa,
@@ -110,7 +110,7 @@ public class LoRADenseLayerImpl extends BaseLayer<LoRADenseLayer> {
     }
 
     /**
-     * The backward pass, shared with {@link LeanNet}, from {@code delta = dL/dz}: {@code dB = scale (xA)^T delta},
+     * The backward pass (also the reference for {@link LeanNet}'s LoRA step), from {@code delta = dL/dz}: {@code dB = scale (xA)^T delta},
      * {@code dA = scale x^T (delta B^T)}, and unless epsOut is null {@code dL/dx = delta W^T + scale (delta B^T) A^T}
      * (the frozen base's dW is never computed). deltaBt [batch, r] and epsOut [batch, nIn] are 'f' order.
      */

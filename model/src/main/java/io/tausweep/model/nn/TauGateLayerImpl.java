@@ -96,7 +96,7 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
     }
 
     /**
-     * The soft forward pass, shared with {@link LeanNet}: {@code x = s (z - tau)}, {@code g = sigmoid(x)} and
+     * The soft forward pass ({@link Kernels#tauGateForward} is its float twin in {@link LeanNet}): {@code x = s (z - tau)}, {@code g = sigmoid(x)} and
      * {@code out = gamma * relu(z) * g}, all [batch, n] in 'c' order and distinct from z.
      *
      * @return the sparsity penalty of this pass (0 when lambda is 0)
@@ -111,7 +111,7 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
     }
 
     /**
-     * The hard forward pass, shared with {@link LeanNet}: {@code out = gamma * relu(z) * 1[z > tau]}.
+     * The hard forward pass: {@code out = gamma * relu(z) * 1[z > tau]}.
      *
      * @return the sparsity penalty of this pass (0 when lambda is 0)
      */
@@ -137,7 +137,7 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
     }
 
     /**
-     * The soft backward pass, shared with {@link LeanNet}, given the forward pass's {@code x} and {@code g}:
+     * The soft backward pass ({@link Kernels#tauGateBackward} is its float twin in {@link LeanNet}), given the forward pass's {@code x} and {@code g}:
      * writes {@code dL/dz} into epsOut and the (batch-summed) gradients of tau and gamma. Overwrites x, g and the
      * scratch array m.
      */
@@ -159,7 +159,7 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
     }
 
     /**
-     * The hard backward pass, shared with {@link LeanNet}: as {@link #softBackward} with the step gate
+     * The hard backward pass: as {@link #softBackward} with the step gate
      * (written into the scratch array g), whose zero derivative gives tau a zero gradient.
      */
     static void hardBackward(TauGateLayer c, INDArray z, INDArray tau, INDArray epsilon, INDArray gamma, INDArray g,

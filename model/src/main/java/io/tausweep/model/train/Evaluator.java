@@ -12,8 +12,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Inference-only metrics over a {@link Split} in large batches: accuracy, and for TauGate
  * networks the gate statistics. Batching changes speed only, never the numbers. Forward passes go
- * through {@link LeanNet} where it supports the network (the same outputs as {@code net.output},
- * without its per-call overhead), else through DL4J.
+ * through {@link LeanNet} where it supports the network (the outputs of {@code net.output} to
+ * float rounding, without its per-call overhead), from the first layer's whole-split product
+ * ({@link FirstLayerProducts}), else through DL4J.
  */
 public final class Evaluator {
   private Evaluator() {}

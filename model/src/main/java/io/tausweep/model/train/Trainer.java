@@ -15,9 +15,10 @@ import org.nd4j.linalg.dataset.DataSet;
  * loss is checked for divergence after every step.
  *
  * <p>Steps run through {@link LeanNet} when it supports the network (every network tausweep
- * builds), which gives the parameters, losses and accuracies of {@code net.fit(DataSet)} bit for
- * bit at a fraction of its per-step cost; otherwise through {@code net.fit}. Batch arrays are
- * allocated once per batch size and refilled in place.
+ * builds), which gives the parameters, losses and accuracies of {@code net.fit(DataSet)} to float
+ * rounding (the same on every run) at a fraction of its per-step cost; otherwise through
+ * {@code net.fit}. A network that keeps its first layer's W trains from the split's shared product
+ * {@code X W}. Batch arrays are allocated once per batch size and refilled in place.
  */
 public final class Trainer {
   private Trainer() {}
