@@ -270,11 +270,13 @@ final class Kernels {
     float scale = (float) gradScale;
     // In chunks copied to and from small heap arrays: the element loop then compiles to vector code, where
     // element-wise access to the off-heap buffers ran several times slower.
-    float[] g = new float[CHUNK];
-    float[] mm = new float[CHUNK];
-    float[] vv = new float[CHUNK];
-    float[] p = new float[CHUNK];
-    for (int start = 0, n = grad.length(); start < n; start += CHUNK) {
+    int n = grad.length();
+    int chunk = Math.min(CHUNK, n); // TauGate's ranges are 128 long: no 64 KB of scratch per step for them
+    float[] g = new float[chunk];
+    float[] mm = new float[chunk];
+    float[] vv = new float[chunk];
+    float[] p = new float[chunk];
+    for (int start = 0; start < n; start += CHUNK) {
       int len = Math.min(CHUNK, n - start);
       grad.buf.get(start, g, 0, len);
       m.buf.get(start, mm, 0, len);

@@ -820,7 +820,6 @@ public final class LeanNet implements AutoCloseable {
         private FloatMat gradA;
         private FloatMat gradB;
         private FloatMat xa;
-        private FloatMat z;
 
         LoRAStep(LoRADenseLayerImpl layer, boolean relu) {
             this.layer = layer;
@@ -843,8 +842,8 @@ public final class LeanNet implements AutoCloseable {
         FloatMat forward(FloatMat in, boolean training) {
             int mb = in.rows;
             xa = buffers.get(0, mb, rank);
-            z = buffers.get(1, mb, w.cols);
-            FloatMat.gemm(in, false, w, false, 1f, 0f, z);
+            out = buffers.get(1, mb, w.cols);
+            FloatMat.gemm(in, false, w, false, 1f, 0f, out);
             return lowRankAndBias(in);
         }
 
@@ -852,19 +851,18 @@ public final class LeanNet implements AutoCloseable {
         FloatMat forwardFromProduct(FloatMat in, FloatMat xw) {
             int mb = in.rows;
             xa = buffers.get(0, mb, rank);
-            z = buffers.get(1, mb, w.cols);
-            Kernels.copy(xw, z);
+            out = buffers.get(1, mb, w.cols);
+            Kernels.copy(xw, out);
             return lowRankAndBias(in);
         }
 
-        /** {@code z += scale (in A) B}, then bias and activation. */
+        /** {@code out += scale (in A) B}, then bias and activation. */
         private FloatMat lowRankAndBias(FloatMat in) {
             FloatMat.gemm(in, false, a, false, 1f, 0f, xa);
-            FloatMat.gemm(xa, false, b, false, scale, 1f, z);
-            Kernels.addBias(z, bias, relu, z);
+            FloatMat.gemm(xa, false, b, false, scale, 1f, out);
+            Kernels.addBias(out, bias, relu, out);
             this.in = in;
-            this.out = z;
-            return z;
+            return out;
         }
 
         @Override
@@ -873,7 +871,7 @@ public final class LeanNet implements AutoCloseable {
             FloatMat delta = eps;
             if (relu) {
                 delta = buffers.get(2, mb, w.cols);
-                Kernels.reluMask(z, eps, delta);
+                Kernels.reluMask(out, eps, delta);
             }
             FloatMat deltaBt = buffers.get(3, mb, rank);
             FloatMat.gemm(xa, true, delta, false, scale, 0f, gradB);
