@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -115,25 +114,24 @@ public final class OutputDir {
     return cells;
   }
 
-  void appendRuns(SparkSession spark, List<Row> rows) {
-    append(spark, rows, ResultSchema.RUNS, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS);
+  void appendRuns(List<Row> rows) {
+    append(rows, ResultSchema.RUNS, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS);
   }
 
-  void appendEpochs(SparkSession spark, List<Row> rows) {
-    append(spark, rows, ResultSchema.EPOCHS, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS);
+  void appendEpochs(List<Row> rows) {
+    append(rows, ResultSchema.EPOCHS, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS);
   }
 
-  void appendNeurons(SparkSession spark, List<Row> rows) {
-    append(spark, rows, ResultSchema.NEURONS, ResultSchema.NEURONS_SCHEMA, ResultSchema.NEURONS_PARTITIONS);
+  void appendNeurons(List<Row> rows) {
+    append(rows, ResultSchema.NEURONS, ResultSchema.NEURONS_SCHEMA, ResultSchema.NEURONS_PARTITIONS);
   }
 
-  private void append(SparkSession spark, List<Row> rows, String table,
-      org.apache.spark.sql.types.StructType schema, List<String> partitions) {
-    if (rows.isEmpty()) {
-      return;
+  /** Appends rows to a table from the driver, one new file per partition ({@link ParquetAppender}). */
+  private void append(List<Row> rows, String table, org.apache.spark.sql.types.StructType schema,
+      List<String> partitions) {
+    if (!rows.isEmpty()) {
+      ParquetAppender.append(root.resolve(table), schema, partitions, rows);
     }
-    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append)
-        .partitionBy(partitions.toArray(String[]::new)).parquet(root.resolve(table).toString());
   }
 
   private static String recordedHash(Path file) {

@@ -152,7 +152,7 @@ public final class SweepJob {
         }
       }
     }
-    out.appendEpochs(spark, epochRows);
+    out.appendEpochs(epochRows);
     console.printf(Locale.ROOT, "[%s] foundations: %d trained, %d reused, %d failed%n", cfg.name(), trained,
         outcomes.size() - trained - errors.size(), errors.size());
     return errors;
@@ -186,8 +186,8 @@ public final class SweepJob {
     failOnce.remove("");
     int slots = Math.max(1, jsc.defaultParallelism());
     // Batches start at 4 cells per slot (at least 16) and then grow to about BATCH_SECONDS of work at the rate
-    // measured so far: every commit costs a few Spark write jobs on the same slots and three small Parquet files,
-    // so a large sweep commits every half minute or so, not every few seconds.
+    // measured so far: a commit writes three small Parquet files per batch, so a large sweep makes a few files a
+    // minute, not a few a second.
     int minBatch = Math.max(slots * 4, 16);
     int batchSize = minBatch;
     long startNanos = System.nanoTime();
@@ -196,10 +196,8 @@ public final class SweepJob {
     int failed = 0;
     int next = 0;
     while (next < todo.size() || !inFlight.isEmpty()) {
-      // Three batches in flight keep every slot busy across a batch boundary and while the driver commits a
-      // batch: the commit's write jobs queue behind the cell jobs already submitted (FIFO), so with two in
-      // flight the next batch was submitted only after the slots had run the writes (15-20% of slot time idle
-      // on local[1] and local[2], BENCHMARKS.md).
+      // Batches in flight keep every slot busy across a batch boundary and while the driver commits a finished
+      // batch (the driver writes the files itself, ParquetAppender: commits take no slot time).
       while (next < todo.size() && inFlight.size() < IN_FLIGHT) {
         List<CellTask> batch = todo.subList(next, Math.min(next + batchSize, todo.size()));
         next += batch.size();
@@ -222,7 +220,7 @@ public final class SweepJob {
               + "-" + next, false);
           JavaRDD<CellTask> rdd = jsc.parallelize(new ArrayList<>(runnable), runnable.size());
           inFlight.add(rdd.map(c -> SweepTasks.cell(c, data, budget, dir, attempts, failOnce)).collectAsync());
-          // The group is per thread: clear it so the commit's write jobs are not counted as cells.
+          // The group is per thread: clear it so that other jobs of this thread are not counted as cells.
           jsc.clearJobGroup();
         }
       }
@@ -275,9 +273,9 @@ public final class SweepJob {
     }
     // The runs table is the commit record: the side tables go first, so a batch whose runs rows
     // exist is complete. A crash in between only leaves side rows that a rerun writes again.
-    out.appendEpochs(spark, epochs);
-    out.appendNeurons(spark, neurons);
-    out.appendRuns(spark, runs);
+    out.appendEpochs(epochs);
+    out.appendNeurons(neurons);
+    out.appendRuns(runs);
     progress.committed(outcomes.size(), failed);
     return failed;
   }

@@ -1,0 +1,134 @@
+package io.tausweep.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tausweep.analysis.ResultSchema;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The driver-side Parquet writer against Spark's own: the same rows of the result tables, written both ways, read
+ * back through Spark with the tables' schemas, compare equal, nulls, arrays and timestamps included.
+ */
+class ParquetAppenderTest {
+  @TempDir
+  static Path tmp;
+  static SparkSession spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = SparkSessions.create("ParquetAppenderTest", "local[1]",
+        Map.of("spark.ui.enabled", "false", "spark.sql.session.timeZone", "UTC"));
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  @Test
+  void runsRowsReadBackAsSparksOwnWriterWritesThem() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      boolean failed = i == 3;
+      rows.add(RowFactory.create("s" + (i % 2), "cell" + i, i % 2 == 0 ? "taugate" : "lora", (long) i, 45.0,
+          i % 2 == 0 ? 0.1 * i : null, 512L, failed ? null : 0.8 + i / 100.0, failed ? null : 0.85, null, null,
+          i % 2 == 0 ? 0.61 : null, 0.25, 0.05, failed ? "failed" : "ok", failed ? "diverged: loss 21.6" : null,
+          "f" + i, "abc", "0.1.0", "1.0.0-M2.1", "4.2.0", "host", 1, i == 4 ? null : "OpenBLAS 0.3.31",
+          Timestamp.from(Instant.parse("2026-11-23T07:30:00.123456Z").plusSeconds(i))));
+    }
+    assertSameAsSpark(ResultSchema.RUNS, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS, rows);
+  }
+
+  @Test
+  void neuronsRowsWithArraysReadBackAsSparksOwnWriterWritesThem() {
+    List<Row> rows = new ArrayList<>();
+    for (int unit = 0; unit < 4; unit++) {
+      List<Double> byClass = unit == 2 ? List.of() : List.of(0.1 * unit, 0.5, 1.0);
+      rows.add(RowFactory.create("s", "cell" + unit, 3L, 45.0, 0.5, 1 + unit % 2, unit, -0.25 * unit, 1.5,
+          0.25, 0.75, CollectionConverters.asScala(byClass).toSeq()));
+    }
+    assertSameAsSpark(ResultSchema.NEURONS, ResultSchema.NEURONS_SCHEMA, ResultSchema.NEURONS_PARTITIONS, rows);
+  }
+
+  @Test
+  void appendsNewFilesAndLeavesNoTemporaryOnes() throws Exception {
+    Path table = tmp.resolve("append/epochs");
+    List<Row> first = List.of(RowFactory.create("a", "c1", "specialize", "bitfit", 1, 0.5, 0.75));
+    List<Row> second = List.of(RowFactory.create("a", "c2", "specialize", "bitfit", 1, 0.4, 0.8),
+        RowFactory.create("b", "c3", "foundation", "foundation", 2, 0.3, 0.9));
+    ParquetAppender.append(table, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS, first);
+    List<Path> written = ParquetAppender.append(table, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS,
+        second);
+
+    assertThat(written).hasSize(2).allSatisfy(p -> assertThat(p.getFileName().toString()).startsWith("part-")
+        .endsWith(".snappy.parquet"));
+    assertThat(files(table)).hasSize(3).noneMatch(p -> p.getFileName().toString().startsWith("."));
+    assertThat(read(table, ResultSchema.EPOCHS_SCHEMA).stream().map(r -> r.getString(1)))
+        .containsExactly("c1", "c2", "c3");
+  }
+
+  @Test
+  void aFailedWriteLeavesNothingBehind() throws Exception {
+    Path table = tmp.resolve("failing/runs");
+    Files.createDirectories(table);
+    Files.writeString(table.resolve("sweep=s"), "a file where the partition directory goes");
+    List<Row> rows = List.of(RowFactory.create("s", "c", 1, 0.5, 0.5));
+    StructType schema = new StructType().add("sweep", "string", false).add("cell_id", "string", false)
+        .add("epoch", "int", false).add("loss", "double", false).add("train_accuracy", "double", false);
+
+    assertThatThrownBy(() -> ParquetAppender.append(table, schema, List.of("sweep"), rows))
+        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("Cannot write " + table.resolve("sweep=s"))
+        .hasMessageContaining("check that the output directory is writable");
+    List<Row> nullInRequired = new ArrayList<>();
+    nullInRequired.add(RowFactory.create("t", null, 1, 0.5, 0.5));
+    assertThatThrownBy(() -> ParquetAppender.append(table, schema, List.of("sweep"), nullInRequired))
+        .hasMessage("Column cell_id is null but not nullable");
+    assertThat(files(table)).containsExactly(table.resolve("sweep=s"));
+    assertThat(table.resolve("sweep=t")).isEmptyDirectory();
+  }
+
+  private static void assertSameAsSpark(String table, StructType schema, List<String> partitions, List<Row> rows) {
+    Path ours = tmp.resolve("ours-" + table);
+    Path theirs = tmp.resolve("spark-" + table);
+    ParquetAppender.append(ours, schema, partitions, rows);
+    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append)
+        .partitionBy(partitions.toArray(String[]::new)).parquet(theirs.toString());
+
+    List<Row> expected = read(theirs, schema);
+    assertThat(expected).hasSize(rows.size());
+    assertThat(read(ours, schema)).containsExactlyElementsOf(expected);
+  }
+
+  /** The table's rows through Spark with the schema, sorted by their text. */
+  private static List<Row> read(Path dir, StructType schema) {
+    return spark.read().schema(schema).option("basePath", dir.toString()).parquet(dir.toString())
+        .select(schema.fieldNames()[0], java.util.Arrays.copyOfRange(schema.fieldNames(), 1, schema.size()))
+        .collectAsList().stream().sorted(Comparator.comparing(Row::toString)).toList();
+  }
+
+  private static List<Path> files(Path dir) throws Exception {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).toList();
+    }
+  }
+}
