@@ -127,10 +127,12 @@ final class Kernels {
    * TauGate's forward pass: {@code g = sigmoid(s (z - tau))}, or {@code 1[z > tau]} when hard, and
    * {@code out = gamma * relu(z) * g}.
    *
-   * @return {@code sum(g)}, for the sparsity penalty
+   * @param allGates false to skip the soft gate where {@code z <= 0} (0 is stored in g there): out does not depend
+   *     on it, and with no sparsity penalty neither does {@link #tauGateBackward}
+   * @return {@code sum(g)}, for the sparsity penalty (over the gates computed)
    */
   static double tauGateForward(FloatMat z, FloatMat tau, FloatMat gamma, double sharpness, boolean hard,
-      FloatMat g, FloatMat out) {
+      boolean allGates, FloatMat g, FloatMat out) {
     int cols = z.cols;
     float[] t = row(tau);
     float[] gm = row(gamma);
@@ -144,7 +146,7 @@ final class Kernels {
       float rowSum = 0f;
       for (int c = 0; c < cols; c++) {
         float v = zz[c];
-        float gate = hard ? (v > t[c] ? 1f : 0f) : sigmoid(s * (v - t[c]));
+        float gate = hard ? (v > t[c] ? 1f : 0f) : (allGates || !(v <= 0f) ? sigmoid(s * (v - t[c])) : 0f);
         gg[c] = gate;
         o[c] = v > 0f ? gm[c] * v * gate : 0f;
         rowSum += gate;

@@ -352,6 +352,41 @@ public final class LeanNet implements AutoCloseable {
     }
 
     /**
+     * {@code out = x W} from the columns of x that are not all zero: {@code xc} holds those columns of x, in
+     * order, and {@code columns} their indices. The other columns contribute nothing to the product, so it
+     * multiplies {@code xc} by those rows of W only (MNIST's borders are blank in every image: 668 of 784 pixels
+     * are ever non-zero in the 10,000 test images, 638 at 45 degrees).
+     *
+     * @param xc      [n, columns.length], float, 'c' order
+     * @param columns increasing column indices of x, each below W's row count
+     * @param out     [n, nOut], float, 'c' order
+     * @throws IllegalStateException if {@link #firstLayerWeights} is empty
+     */
+    public void firstLayerProduct(INDArray xc, int[] columns, INDArray out) {
+        FloatMat w = FloatMat.of(firstLayerWeights().orElseThrow(
+                () -> new IllegalStateException("the first layer is not a dense or LoRA layer")));
+        if (xc.size(1) != columns.length) {
+            throw new IllegalArgumentException("xc has " + xc.size(1) + " columns, columns lists " + columns.length);
+        }
+        float[] all = new float[w.length()];
+        w.buf.get(0, all, 0, all.length);
+        float[] rows = new float[columns.length * w.cols];
+        for (int i = 0; i < columns.length; i++) {
+            int j = columns[i];
+            for (int k = 0; k < w.cols; k++) {
+                rows[i * w.cols + k] = w.colMajor ? all[k * w.rows + j] : all[j * w.cols + k];
+            }
+        }
+        FloatMat wc = FloatMat.allocate(columns.length, w.cols);
+        try {
+            wc.buf.put(0, rows, 0, rows.length);
+            FloatMat.gemm(FloatMat.of(xc), false, wc, false, 1f, 0f, FloatMat.of(out));
+        } finally {
+            wc.array.close();
+        }
+    }
+
+    /**
      * As {@link #countCorrect} from layer 0, given the first layer's product {@code x W} for the batch (rows of a
      * {@link #firstLayerProduct}), which replaces the largest product of the pass.
      *
@@ -776,9 +811,15 @@ public final class LeanNet implements AutoCloseable {
             FloatMat out = buffers.get(0, z.rows, z.cols);
             g = buffers.get(1, z.rows, z.cols);
             hard = c.isHardGate();
-            double sum = Kernels.tauGateForward(z, tau, gamma, c.getSharpness(), hard, g, out);
-            layer.setLastPenalty(c.getLambda() == 0.0 ? 0.0
-                    : c.getLambda() * sum / ((double) z.rows * c.effectiveGatedUnits()));
+            // Only training with a sparsity penalty needs the gates of units whose ReLU is off (their output is 0
+            // whatever the gate, and without the penalty their gradients are 0 too): elsewhere those gates are
+            // skipped, which halves the exponentials of an evaluation pass and changes no number.
+            boolean allGates = training && c.getLambda() != 0.0;
+            double sum = Kernels.tauGateForward(z, tau, gamma, c.getSharpness(), hard, allGates, g, out);
+            if (training) {
+                layer.setLastPenalty(c.getLambda() == 0.0 ? 0.0
+                        : c.getLambda() * sum / ((double) z.rows * c.effectiveGatedUnits()));
+            }
             this.in = z;
             this.out = out;
             return out;

@@ -87,7 +87,8 @@ public final class Evaluator {
       if (product == null && net.firstLayerWeights().isPresent()) {
         // The same whole-split product, used in place.
         own = Split.matrix(data.size(), (int) net.firstLayerWeights().get().size(1));
-        net.firstLayerProduct(matrix(data), own);
+        Packed p = packed(data);
+        net.firstLayerProduct(p.x(), p.columns(), own);
       }
     }
 
@@ -158,4 +159,46 @@ public final class Evaluator {
 
   /** One ND4J matrix per split array (weak keys: arrays compare by identity). */
   private static final Map<float[], INDArray> MATRICES = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /**
+   * A split's columns that are non-zero in some image, packed into one ND4J matrix [n, columns.length]: what
+   * {@link LeanNet#firstLayerProduct(INDArray, int[], INDArray)} multiplies (the blank columns add nothing).
+   */
+  record Packed(INDArray x, int[] columns) {}
+
+  /** The split's {@link Packed} columns, made on first use and kept while the split lives. */
+  static Packed packed(Split data) {
+    return PACKED.computeIfAbsent(data.x(), x -> pack(data));
+  }
+
+  private static Packed pack(Split data) {
+    int n = data.size();
+    int f = data.features();
+    float[] x = data.x();
+    boolean[] used = new boolean[f];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < f; j++) {
+        used[j] |= x[i * f + j] != 0f;
+      }
+    }
+    int[] columns = java.util.stream.IntStream.range(0, f).filter(j -> used[j]).toArray();
+    if (columns.length == 0) {
+      columns = new int[] {0}; // a blank split: one zero column keeps the product well-formed (and zero)
+    }
+    if (columns.length == f) {
+      return new Packed(matrix(data), columns);
+    }
+    int c = columns.length;
+    float[] packed = new float[n * c];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < c; k++) {
+        packed[i * c + k] = x[i * f + columns[k]];
+      }
+    }
+    INDArray m = Split.matrix(n, c);
+    Split.copyInto(packed, 0, packed.length, m);
+    return new Packed(m, columns);
+  }
+
+  private static final Map<float[], Packed> PACKED = Collections.synchronizedMap(new WeakHashMap<>());
 }

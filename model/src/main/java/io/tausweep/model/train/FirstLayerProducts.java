@@ -58,7 +58,8 @@ final class FirstLayerProducts {
     float[] product = new float[n * cols];
     INDArray out = Nd4j.createUninitializedDetached(DataType.FLOAT, 'c', n, cols);
     try {
-      net.firstLayerProduct(Evaluator.matrix(data), out);
+      Evaluator.Packed p = Evaluator.packed(data);
+      net.firstLayerProduct(p.x(), p.columns(), out);
       out.data().asNioFloat().get((int) out.offset(), product, 0, product.length);
     } finally {
       out.close();

@@ -2,7 +2,9 @@ package io.tausweep.model.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The element-wise kernels against their definitions. */
 class KernelsTest {
@@ -18,5 +20,101 @@ class KernelsTest {
     assertThat(Kernels.sigmoid(-1e9f)).isEqualTo(0f);
     assertThat(Kernels.sigmoid(1e9f)).isEqualTo(1f);
     assertThat(Kernels.sigmoid(Float.NaN)).isNaN();
+  }
+
+  /**
+   * Skipping the gates of units whose ReLU is off changes no output, and with no sparsity penalty no gradient:
+   * bit for bit, including signed zeros, over values with many z <= 0 (and exact zeros).
+   */
+  @Test
+  void skippedGatesChangeNoOutputAndNoUnpenalisedGradient() {
+    int rows = 37;
+    int cols = 29;
+    Random r = new Random(7);
+    try (Mats m = new Mats(rows, cols)) {
+      for (int i = 0; i < rows * cols; i++) {
+        m.z.buf.put(i, r.nextInt(10) == 0 ? 0f : (float) r.nextGaussian());
+        m.eps.buf.put(i, (float) r.nextGaussian());
+      }
+      for (int c = 0; c < cols; c++) {
+        m.tau.buf.put(c, (float) r.nextGaussian() * 0.5f);
+        m.gamma.buf.put(c, (float) (1 + r.nextGaussian() * 0.2));
+      }
+      Kernels.tauGateForward(m.z, m.tau, m.gamma, 4.0, false, true, m.gAll, m.outAll);
+      Kernels.tauGateForward(m.z, m.tau, m.gamma, 4.0, false, false, m.gSkip, m.outSkip);
+      int skipped = 0;
+      for (int i = 0; i < rows * cols; i++) {
+        assertThat(Float.floatToRawIntBits(m.outSkip.buf.get(i))).isEqualTo(Float.floatToRawIntBits(m.outAll.buf.get(i)));
+        if (m.z.buf.get(i) <= 0f) {
+          assertThat(m.gSkip.buf.get(i)).isZero();
+          assertThat(m.gAll.buf.get(i)).isPositive();
+          skipped++;
+        } else {
+          assertThat(m.gSkip.buf.get(i)).isEqualTo(m.gAll.buf.get(i));
+        }
+      }
+      assertThat(skipped).isGreaterThan(rows * cols / 3);
+
+      Kernels.tauGateBackward(m.z, m.gAll, m.eps, m.gamma, 4.0, false, 0.0, m.dzAll, m.dtAll, m.dgAll);
+      Kernels.tauGateBackward(m.z, m.gSkip, m.eps, m.gamma, 4.0, false, 0.0, m.dzSkip, m.dtSkip, m.dgSkip);
+      assertBits(m.dzSkip, m.dzAll);
+      assertBits(m.dtSkip, m.dtAll);
+      assertBits(m.dgSkip, m.dgAll);
+      // With a penalty the skipped gates matter: the training pass computes them all.
+      Kernels.tauGateBackward(m.z, m.gAll, m.eps, m.gamma, 4.0, false, 0.1, m.dzAll, m.dtAll, m.dgAll);
+      Kernels.tauGateBackward(m.z, m.gSkip, m.eps, m.gamma, 4.0, false, 0.1, m.dzSkip, m.dtSkip, m.dgSkip);
+      assertThat(m.dtSkip.buf.get(0)).isNotEqualTo(m.dtAll.buf.get(0));
+    }
+  }
+
+  private static void assertBits(FloatMat actual, FloatMat expected) {
+    for (int i = 0; i < expected.length(); i++) {
+      assertThat(Float.floatToRawIntBits(actual.buf.get(i))).as("element %d", i)
+          .isEqualTo(Float.floatToRawIntBits(expected.buf.get(i)));
+    }
+  }
+
+  /** Work arrays of one TauGate layer's forward and backward passes, freed on close. */
+  private static final class Mats implements AutoCloseable {
+    final FloatMat z;
+    final FloatMat eps;
+    final FloatMat tau;
+    final FloatMat gamma;
+    final FloatMat gAll;
+    final FloatMat gSkip;
+    final FloatMat outAll;
+    final FloatMat outSkip;
+    final FloatMat dzAll;
+    final FloatMat dzSkip;
+    final FloatMat dtAll;
+    final FloatMat dtSkip;
+    final FloatMat dgAll;
+    final FloatMat dgSkip;
+
+    Mats(int rows, int cols) {
+      z = FloatMat.allocate(rows, cols);
+      eps = FloatMat.allocate(rows, cols);
+      tau = FloatMat.allocate(1, cols);
+      gamma = FloatMat.allocate(1, cols);
+      gAll = FloatMat.allocate(rows, cols);
+      gSkip = FloatMat.allocate(rows, cols);
+      outAll = FloatMat.allocate(rows, cols);
+      outSkip = FloatMat.allocate(rows, cols);
+      dzAll = FloatMat.allocate(rows, cols);
+      dzSkip = FloatMat.allocate(rows, cols);
+      dtAll = FloatMat.allocate(1, cols);
+      dtSkip = FloatMat.allocate(1, cols);
+      dgAll = FloatMat.allocate(1, cols);
+      dgSkip = FloatMat.allocate(1, cols);
+    }
+
+    @Override
+    public void close() {
+      for (FloatMat f : new FloatMat[] {z, eps, tau, gamma, gAll, gSkip, outAll, outSkip, dzAll, dzSkip, dtAll,
+          dtSkip, dgAll, dgSkip}) {
+        INDArray a = f.array;
+        a.close();
+      }
+    }
   }
 }
