@@ -34,8 +34,38 @@ def verdict(ok):
     return "**met**" if ok else "**missed**"
 
 
-def section(d, label, root):
-    cells, peer = load(d, "cells.json"), load(d, "peer.json")
+def merge_rounds(d, name):
+    """Combines NAME-1.json, NAME-2.json, ... (one timed round each, run alternately with the other side's
+    rounds) into NAME.json: per method the best (minimum) time of each kind, the rounds' times listed; the
+    highest SGEMM ceiling. Returns the merged dict (NAME.json as it is when there are no rounds)."""
+    rounds = []
+    r = 1
+    while os.path.exists(os.path.join(d, f"{name}-{r}.json")):
+        rounds.append(load(d, f"{name}-{r}.json"))
+        r += 1
+    if not rounds:
+        return load(d, f"{name}.json")
+    merged = dict(rounds[0])
+    merged["reps"] = len(rounds)
+    if "sgemm" in merged:
+        merged["sgemm"] = max((x["sgemm"] for x in rounds), key=lambda g: g["gflops"])
+    if "peak_rss_mib" in merged:
+        merged["peak_rss_mib"] = max(x["peak_rss_mib"] for x in rounds)
+    cells = []
+    for i, c in enumerate(merged["cells"]):
+        c = dict(c)
+        for key in ("train_s", "eval_s", "train_cpu_s", "eval_cpu_s"):
+            c[key] = min(x["cells"][i][key] for x in rounds)
+            c[key + "_rounds"] = [x["cells"][i][key] for x in rounds]
+        cells.append(c)
+    merged["cells"] = cells
+    with open(os.path.join(d, f"{name}.json"), "w") as f:
+        json.dump(merged, f, indent=2)
+    return merged
+
+
+def section(d, label, root, sweep_conf):
+    cells, peer = merge_rounds(d, "cells"), merge_rounds(d, "peer")
     s1, s2, paper = load(d, "sweep1.json"), load(d, "sweep2.json"), load(d, "paper.json")
     m = cells["machine"]
     ceiling = cells["sgemm"]["gflops"]
@@ -50,7 +80,8 @@ def section(d, label, root):
            f"{m['nd4j_blas_threads']}, OPENBLAS_CORETYPE={m.get('openblas_coretype')}; NumPy {peer['numpy']} with OPENBLAS_NUM_THREADS="
            f"{peer['threads']['OPENBLAS_NUM_THREADS']}. Load average (1 min) {m['load_avg_1min']:.1f} at the "
            f"start, {paper['load_avg_1min_end']:.1f} at the end: other work shared the 2 cores. Per-method times "
-           f"are the best of {cells['reps']} rounds after a warm-up round; CPU = the calling thread's CPU time.",
+           f"are the best of {cells['reps']} rounds, tausweep's and NumPy's run alternately, each after a warm-up "
+           "round; CPU = the calling thread's CPU time.",
            "",
            f"Ceiling: ND4J SGEMM 2048x2048 float32, best of 5: **{ceiling:.1f} GFLOP/s**; at the first "
            f"layer's batch shape (64x784x128): {cells['sgemm']['gflops_64x784x128']:.1f} GFLOP/s.",
@@ -71,7 +102,7 @@ def section(d, label, root):
                    f"{ratios[name]:.2f}x ({cpu_ratios[name]:.2f}x) | {j['acc_theta']:.3f} / {p['acc_theta']:.3f} |")
     speedup = s2["cells_per_s"] / s1["cells_per_s"]
     out += ["",
-            f"Sweep `bench/conf/sweep100.conf` ({s1['cells']} TauGate cells, 2 foundations), cells/s over the "
+            f"Sweep `{sweep_conf}` ({s1['cells']} TauGate cells, 2 foundations), cells/s over the "
             "cell phase (first cell task start to last cell task end); outside train+eval = 1 - sum(train_seconds "
             "+ eval_seconds) / cell-task time (Spark task metrics), and / (cell phase x cores):",
             "",
@@ -121,9 +152,10 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--label", default="latest")
     ap.add_argument("--update")
+    ap.add_argument("--sweep-conf", default="bench/conf/sweep400.conf", help="the sweep bench/run ran (for the text)")
     a = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    text = section(a.dir, a.label, root)
+    text = section(a.dir, a.label, root, a.sweep_conf)
     print(text)
     if a.update:
         update(a.update, a.label, text)

@@ -20,7 +20,7 @@ import java.util.Map;
  * idle slots). Run it once per master, each in a fresh JVM, so neither inherits a warm JIT. Usage:
  *
  * <pre>
- *   SweepBench --conf bench/conf/sweep100.conf --master local[2] --out DIR --result FILE.json [--data-dir DIR]
+ *   SweepBench --conf bench/conf/sweep400.conf --master local[2] --out DIR --result FILE.json [--data-dir DIR]
  * </pre>
  */
 public final class SweepBench {
