@@ -11,9 +11,6 @@ package io.tausweep.model.nn;
  * <p>Row vectors (biases, tau, gamma, their gradients) are [1, n]; matrices are [batch, n] in row-major order.
  */
 final class Kernels {
-  /** Elements per chunk of the loops that copy through heap arrays (16 KiB per array: stays in L1). */
-  private static final int CHUNK = 4096;
-
   private Kernels() {}
 
   /** {@code out[r][c] = in[r][c] + bias[c]}, then {@code max(0, .)} when relu; out may be in. */
@@ -251,12 +248,13 @@ final class Kernels {
   }
 
   /**
-   * One Adam step over a block, as DL4J's Adam updater op computes it (float state), fused with the division of
+   * One Adam step over a range of parameters, on heap copies of its gradient, moments and values (LeanNet's), as
+   * DL4J's Adam updater op computes it (float state), fused with the division of
    * the batch-summed gradient by the minibatch size and with {@code params -= update}: {@code g = grad / B},
    * {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
    * {@code params -= m * lr sqrt(1 - b2^t) / (1 - b1^t) / (sqrt(v) + eps)} with {@code t = iteration + 1}.
    */
-  static void adam(FloatMat grad, FloatMat m, FloatMat v, FloatMat params, double lr, double beta1, double beta2,
+  static void adam(float[] grad, float[] m, float[] v, float[] params, double lr, double beta1, double beta2,
       double epsilon, int iteration, double gradScale) {
     double t = iteration + 1.0;
     double stepSize = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
@@ -270,31 +268,19 @@ final class Kernels {
     float mb2 = (float) (1.0 - beta2);
     float eps = (float) epsilon;
     float scale = (float) gradScale;
-    // In chunks copied to and from small heap arrays: the element loop then compiles to vector code, where
-    // element-wise access to the off-heap buffers ran several times slower.
-    int n = grad.length();
-    int chunk = Math.min(CHUNK, n); // TauGate's ranges are 128 long: no 64 KB of scratch per step for them
-    float[] g = new float[chunk];
-    float[] mm = new float[chunk];
-    float[] vv = new float[chunk];
-    float[] p = new float[chunk];
-    for (int start = 0; start < n; start += CHUNK) {
-      int len = Math.min(CHUNK, n - start);
-      grad.buf.get(start, g, 0, len);
-      m.buf.get(start, mm, 0, len);
-      v.buf.get(start, vv, 0, len);
-      params.buf.get(start, p, 0, len);
-      for (int i = 0; i < len; i++) {
-        float gi = g[i] * scale;
-        float mi = b1 * mm[i] + mb1 * gi;
-        float vi = b2 * vv[i] + mb2 * gi * gi;
-        mm[i] = mi;
-        vv[i] = vi;
-        p[i] = p[i] - mi * alpha / ((float) Math.sqrt(vi) + eps);
-      }
-      m.buf.put(start, mm, 0, len);
-      v.buf.put(start, vv, 0, len);
-      params.buf.put(start, p, 0, len);
+    int n = grad.length;
+    if (m.length != n || v.length != n || params.length != n) {
+      throw new IllegalArgumentException("adam: " + n + " gradients, " + m.length + " and " + v.length
+          + " moments, " + params.length + " parameters");
+    }
+    // One simple loop over heap arrays, which the JIT turns into vector code.
+    for (int i = 0; i < n; i++) {
+      float gi = grad[i] * scale;
+      float mi = b1 * m[i] + mb1 * gi;
+      float vi = b2 * v[i] + mb2 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      params[i] = params[i] - mi * alpha / ((float) Math.sqrt(vi) + eps);
     }
   }
 

@@ -421,9 +421,26 @@ public final class LeanNet implements AutoCloseable {
                 : ((DenseStep) steps[0]).forwardFromProduct(in, xw, logits);
     }
 
-    /** Frees the work arrays; the executor must not be used afterwards. The network is untouched. */
+    /**
+     * Writes Adam's moments into the network's updater state. While it trains, this executor keeps the moments of
+     * the parameters it trains on the JVM heap (four fewer copies of them per step); {@link #close} writes them back
+     * too.
+     */
+    public void flushUpdaterState() {
+        if (activeBlocks != null) {
+            for (ActiveBlock b : activeBlocks) {
+                b.flushState();
+            }
+        }
+    }
+
+    /**
+     * Writes back Adam's state ({@link #flushUpdaterState}) and frees the work arrays; the executor must not be used
+     * afterwards. Apart from that state the network is untouched.
+     */
     @Override
     public void close() {
+        flushUpdaterState();
         for (Step s : steps) {
             s.buffers.close();
         }
@@ -568,8 +585,14 @@ public final class LeanNet implements AutoCloseable {
         private final FloatMat[] params;
         private final FloatMat blockGrad;
         private final FloatMat blockParams;
+        /** Adam's state views in the network's updater, per trained range, and their working copies on the heap. */
         private FloatMat[] m;
         private FloatMat[] v;
+        private float[][] mHeap;
+        private float[][] vHeap;
+        /** Heap copies of the gradient and parameters of each range, refilled every step. */
+        private float[][] gHeap;
+        private float[][] pHeap;
 
         ActiveBlock(UpdaterBlock block, INDArray flatParams, INDArray flatGrads, List<int[]> trained,
                 List<FloatMat> divided, boolean javaAdam) {
@@ -596,18 +619,31 @@ public final class LeanNet implements AutoCloseable {
                     INDArray vAll = adam.getV().reshape(adam.getV().length());
                     m = new FloatMat[ranges.length];
                     v = new FloatMat[ranges.length];
+                    mHeap = new float[ranges.length][];
+                    vHeap = new float[ranges.length][];
+                    gHeap = new float[ranges.length][];
+                    pHeap = new float[ranges.length][];
                     for (int k = 0; k < ranges.length; k++) {
                         m[k] = FloatMat.of(mAll.get(NDArrayIndex.interval(ranges[k][0] - blockStart,
                                 ranges[k][1] - blockStart)));
                         v[k] = FloatMat.of(vAll.get(NDArrayIndex.interval(ranges[k][0] - blockStart,
                                 ranges[k][1] - blockStart)));
+                        mHeap[k] = new float[m[k].length()];
+                        vHeap[k] = new float[v[k].length()];
+                        m[k].buf.get(0, mHeap[k], 0, mHeap[k].length);
+                        v[k].buf.get(0, vHeap[k], 0, vHeap[k].length);
+                        gHeap[k] = new float[grads[k].length()];
+                        pHeap[k] = new float[params[k].length()];
                     }
                 }
                 Adam c = adam.getConfig();
                 double lr = c.getLearningRate(iteration, epoch);
                 for (int k = 0; k < ranges.length; k++) {
-                    Kernels.adam(grads[k], m[k], v[k], params[k], lr, c.getBeta1(), c.getBeta2(), c.getEpsilon(),
-                            iteration, 1.0 / mb);
+                    grads[k].buf.get(0, gHeap[k], 0, gHeap[k].length);
+                    params[k].buf.get(0, pHeap[k], 0, pHeap[k].length);
+                    Kernels.adam(gHeap[k], mHeap[k], vHeap[k], pHeap[k], lr, c.getBeta1(), c.getBeta2(),
+                            c.getEpsilon(), iteration, 1.0 / mb);
+                    params[k].buf.put(0, pHeap[k], 0, pHeap[k].length);
                 }
                 return;
             }
@@ -617,6 +653,16 @@ public final class LeanNet implements AutoCloseable {
             }
             block.update(iteration, epoch);
             FloatMat.axpy(-1f, blockGrad, blockParams);
+        }
+
+        /** Writes the heap copies of Adam's state back into the updater's state views. */
+        void flushState() {
+            if (mHeap != null) {
+                for (int k = 0; k < ranges.length; k++) {
+                    m[k].buf.put(0, mHeap[k], 0, mHeap[k].length);
+                    v[k].buf.put(0, vHeap[k], 0, vHeap[k].length);
+                }
+            }
         }
     }
 

@@ -23,9 +23,20 @@ public final class Experiment {
   /** Trains the foundation of (seed, angle). */
   public static FoundationRun trainFoundation(SplitCache data, long seed, double angleDeg) {
     Budget b = data.budget();
+    return trainFoundation(b, data.foundation(seed, angleDeg), foundationNetwork(b, seed), seed);
+  }
+
+  /** The foundation's network before training: initialised from the seed, Adam at the foundation's rate. */
+  public static MultiLayerNetwork foundationNetwork(Budget b, long seed) {
     Adam adam = new Adam(b.foundationLearningRate());
-    MultiLayerNetwork net = Mlp.initialised(seed, adam, adam);
-    Split train = data.foundation(seed, angleDeg);
+    return Mlp.initialised(seed, adam, adam);
+  }
+
+  /**
+   * As {@link #trainFoundation(SplitCache, long, double)}, from its images and {@link #foundationNetwork} made
+   * beforehand (benchmarks time the training alone).
+   */
+  public static FoundationRun trainFoundation(Budget b, Split train, MultiLayerNetwork net, long seed) {
     long t0 = System.nanoTime();
     List<EpochStats> epochs = Trainer.fit(net, train, b.foundationEpochs(), b.foundationBatchSize(),
         b.evalBatchSize(), b.maxLoss(), Seeds.stream(seed, "shuffle/foundation"));
