@@ -80,8 +80,8 @@ def section(d, label, root, sweep_conf):
            f"{m['nd4j_blas_threads']}, OPENBLAS_CORETYPE={m.get('openblas_coretype')}; NumPy {peer['numpy']} with OPENBLAS_NUM_THREADS="
            f"{peer['threads']['OPENBLAS_NUM_THREADS']}. Load average (1 min) {m['load_avg_1min']:.1f} at the "
            f"start, {paper['load_avg_1min_end']:.1f} at the end: other work shared the 2 cores. Per-method times "
-           f"are the best of {cells['reps']} rounds, tausweep's and NumPy's run alternately, each after a warm-up "
-           "round; CPU = the calling thread's CPU time.",
+           f"are the best of {cells['reps']} rounds, tausweep's and NumPy's run alternately, each after warm-up "
+           "rounds; CPU = the calling thread's CPU time.",
            "",
            f"Ceiling: ND4J SGEMM 2048x2048 float32, best of 5: **{ceiling:.1f} GFLOP/s**; at the first "
            f"layer's batch shape (64x784x128): {cells['sgemm']['gflops_64x784x128']:.1f} GFLOP/s.",

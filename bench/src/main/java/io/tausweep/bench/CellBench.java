@@ -36,11 +36,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * (bench/run passes these):
  *
  * <pre>
- *   CellBench --data-dir DIR --out FILE.json [--reps 3] [--seed 0] [--angle 45]
+ *   CellBench --data-dir DIR --out FILE.json [--reps 3] [--warmup 1] [--seed 0] [--angle 45]
  * </pre>
  *
  * The ceiling is the best of several 2048x2048 float32 products through ND4J; the per-method
- * figures are the best (minimum) over {@code reps} rounds after one untimed warm-up round (so the
+ * figures are the best (minimum) over {@code reps} rounds after {@code warmup} untimed rounds (so the
  * JIT and ND4J's caches are warm, as they are for every cell but the first in a Spark executor),
  * by the wall clock and by this thread's CPU clock: on a shared machine interference only ever
  * adds time, and with one ND4J/BLAS thread all work runs on the calling thread.
@@ -52,10 +52,11 @@ public final class CellBench {
   private CellBench() {}
 
   public static void main(String[] args) throws IOException {
-    Map<String, String> a = Args.parse(args, "--data-dir", "--out", "--reps", "--seed", "--angle");
+    Map<String, String> a = Args.parse(args, "--data-dir", "--out", "--reps", "--warmup", "--seed", "--angle");
     Path dataDir = Path.of(a.getOrDefault("--data-dir", "data/mnist"));
     Path out = Path.of(Args.required(a, "--out"));
     int reps = Integer.parseInt(a.getOrDefault("--reps", "3"));
+    int warmup = Integer.parseInt(a.getOrDefault("--warmup", "1"));
     long seed = Long.parseLong(a.getOrDefault("--seed", "0"));
     double angle = Double.parseDouble(a.getOrDefault("--angle", "45"));
 
@@ -76,7 +77,7 @@ public final class CellBench {
     int loraRank = methods.stream().filter(m -> m instanceof LoRA).map(m -> ((LoRA) m).rank()).findFirst()
         .orElse(LoRA.RANK_DEFAULT);
     Map<String, List<double[]>> samples = new LinkedHashMap<>();
-    for (int rep = -1; rep < reps; rep++) {
+    for (int rep = -warmup; rep < reps; rep++) {
       Evaluator.clearSharedProducts();
       // The foundation's images and initial network are made before the clock starts, as the NumPy peer makes
       // its own (in a sweep they are a foundation task's, once per foundation).
@@ -98,7 +99,8 @@ public final class CellBench {
           samples.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(s);
         }
       }
-      System.err.printf(Locale.ROOT, "cellbench: round %d of %d done (load %.1f)%n", rep + 2, reps + 1,
+      System.err.printf(Locale.ROOT, "cellbench: round %d of %d done (load %.1f)%n", rep + warmup + 1,
+          reps + warmup,
           Machine.loadAverage());
     }
 
