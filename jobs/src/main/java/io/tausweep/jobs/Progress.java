@@ -68,8 +68,9 @@ final class Progress extends SparkListener {
     double minutes = (System.nanoTime() - start) / 60e9;
     double rate = minutes > 0 ? finished / minutes : 0;
     double eta = rate > 0 ? (total - finished) / rate * 60 : Double.NaN;
-    return String.format(Locale.ROOT, "[%s] %d/%d cells done, %d committed, %d failed, %.1f cells/min, ETA %s   ",
-        sweep, finished, total, committed, failed, rate, Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0fs", eta))
-        .stripTrailing() + (live ? "   " : "");
+    // On a terminal, trailing blanks clear what a longer previous line left.
+    return String.format(Locale.ROOT, "[%s] %d/%d cells done, %d committed, %d failed, %.1f cells/min, ETA %s", sweep,
+        finished, total, committed, failed, rate, Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0fs", eta))
+        + (live ? "   " : "");
   }
 }

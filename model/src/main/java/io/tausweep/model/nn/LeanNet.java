@@ -333,6 +333,15 @@ public final class LeanNet implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@link #fit(INDArray, INDArray, INDArray)} reads the batch's inputs when given their first-layer
+     * product: a LoRA first layer does (its low-rank term {@code x A B}); a dense one whose W does not train uses
+     * only the product, so a caller may leave x's contents stale (only its row count is read).
+     */
+    public boolean readsInputWithProduct() {
+        return !(steps[0] instanceof DenseStep d) || d.trainW;
+    }
+
     /** Whether this network's training changes its first layer's W (Full FT and a foundation do). */
     public boolean trainsFirstLayerWeights() {
         return steps[0] instanceof DenseStep d && d.trainW;

@@ -57,6 +57,8 @@ public final class Trainer {
     float[] product = lean != null && lean.firstLayerWeights().isPresent() && !lean.trainsFirstLayerWeights()
         ? FirstLayerProducts.of(lean, data) : null;
     int pc = product == null ? 0 : product.length / n;
+    // From the product, a dense first layer never reads the images themselves: no copy of them per step.
+    boolean copyImages = product == null || lean.readsInputWithProduct();
     float[] pb = new float[full * pc];
     INDArray[] products = new INDArray[2];
     for (int epoch = 0; epoch < epochs; epoch++) {
@@ -67,7 +69,9 @@ public final class Trainer {
         Arrays.fill(yb, 0f);
         for (int i = 0; i < b; i++) {
           int row = order[start + i];
-          System.arraycopy(data.x(), row * f, xb, i * f, f);
+          if (copyImages) {
+            System.arraycopy(data.x(), row * f, xb, i * f, f);
+          }
           yb[i * Mlp.CLASSES + data.y()[row]] = 1f;
           if (product != null) {
             System.arraycopy(product, row * pc, pb, i * pc, pc);
@@ -79,7 +83,9 @@ public final class Trainer {
           labels[k] = Split.matrix(b, Mlp.CLASSES);
           products[k] = product == null ? null : Split.matrix(b, pc);
         }
-        Split.copyInto(xb, 0, b * f, features[k]);
+        if (copyImages) {
+          Split.copyInto(xb, 0, b * f, features[k]);
+        }
         Split.copyInto(yb, 0, b * Mlp.CLASSES, labels[k]);
         if (product != null) {
           Split.copyInto(pb, 0, b * pc, products[k]);

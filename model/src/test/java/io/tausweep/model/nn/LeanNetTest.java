@@ -62,6 +62,9 @@ class LeanNetTest {
     // Networks that keep the first layer's W can train from the product x W given per batch (Trainer does).
     boolean keepsW = !third.trainsFirstLayerWeights() && third.firstLayerWeights().isPresent();
     assertThat(keepsW).as(name).isEqualTo(method != null && !(method instanceof FullFineTune));
+    // Only LoRA's first layer reads the images beside their product; the others get NaN images below.
+    boolean readsImages = third.readsInputWithProduct();
+    assertThat(readsImages).as(name).isEqualTo(!keepsW || method instanceof LoRA);
     INDArray start = lean.params().dup();
 
     SplittableRandom rng = new SplittableRandom(21);
@@ -78,7 +81,8 @@ class LeanNetTest {
       if (keepsW) {
         INDArray xw = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.rows(), Mlp.HIDDEN}, 'c');
         third.firstLayerProduct(x, xw);
-        assertThat(third.fit(x, xw, y)).as("%s score from the product at step %d", name, step)
+        INDArray images = readsImages ? x : Nd4j.valueArrayOf(x.shape(), Float.NaN, DataType.FLOAT);
+        assertThat(third.fit(images, xw, y)).as("%s score from the product at step %d", name, step)
             .isCloseTo(dl4j.score(), within(1e-5 * score));
       } else {
         assertThatThrownBy(() -> third.fit(x, x, y)).isInstanceOf(IllegalArgumentException.class)
