@@ -22,16 +22,16 @@ import org.nd4j.linalg.learning.config.Adam;
  * nothing but the step is timed): the per-step view behind the per-cell figures of {@link CellBench}.
  *
  * <pre>
- *   bench/step [--steps 3000] [--reps 3]
+ *   bench/step [--steps 3000] [--reps 3] [--method full_ft|bitfit|taugate|lora]
  * </pre>
  *
- * Prints, per method, the best of {@code reps} rounds of {@code steps} steps in microseconds per step.
+ * Prints, per method (all four unless {@code --method} names one, e.g. to profile it alone), the best of {@code reps} rounds of {@code steps} steps in microseconds per step.
  */
 public final class StepBench {
   private StepBench() {}
 
   public static void main(String[] args) {
-    Map<String, String> a = Args.parse(args, "--steps", "--reps");
+    Map<String, String> a = Args.parse(args, "--steps", "--reps", "--method");
     int steps = Integer.parseInt(a.getOrDefault("--steps", "3000"));
     int reps = Integer.parseInt(a.getOrDefault("--reps", "3"));
     Adam adam = new Adam(1e-3);
@@ -48,7 +48,14 @@ public final class StepBench {
     }
     List<AdaptationMethod> methods = List.of(new FullFineTune(5e-4), new BitFit(3e-3),
         new TauGate(3e-3, 5.0, -0.1, 1.0), new LoRA(5e-4, 8, 16.0));
+    String only = a.get("--method");
+    if (only != null && methods.stream().noneMatch(m -> m.id().equals(only))) {
+      throw new IllegalArgumentException("--method " + only + ": expected one of full_ft, bitfit, taugate, lora");
+    }
     for (AdaptationMethod m : methods) {
+      if (only != null && !m.id().equals(only)) {
+        continue;
+      }
       MultiLayerNetwork net = m.prepare(foundation, m.usesLambda() ? 0.0 : null, 1);
       try (LeanNet lean = LeanNet.compile(net).orElseThrow()) {
         double best = Double.MAX_VALUE;

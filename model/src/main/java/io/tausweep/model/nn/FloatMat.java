@@ -5,8 +5,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,6 +30,8 @@ final class FloatMat {
   final boolean colMajor;
   final FloatPointer ptr;
   final FloatBuffer buf;
+  /** The same elements as their IEEE bit patterns, made on first use ({@link #bits}). */
+  private IntBuffer bits;
 
   private FloatMat(INDArray array, int rows, int cols, boolean colMajor, FloatPointer ptr, FloatBuffer buf) {
     this.array = array;
@@ -71,6 +75,21 @@ final class FloatMat {
   /** A new uninitialised row-major matrix outside any workspace; close {@link #array} to free it. */
   static FloatMat allocate(int rows, int cols) {
     return of(org.nd4j.linalg.factory.Nd4j.createUninitializedDetached(DataType.FLOAT, 'c', rows, cols));
+  }
+
+  /**
+   * The elements' bit patterns ({@code Float.floatToRawIntBits}) over the same memory: integer loops over them
+   * compile to vector code where the JIT leaves a float comparison as a branch (Java 17's C2 does not vectorise a
+   * conditional select).
+   */
+  IntBuffer bits() {
+    if (bits == null) {
+      IntPointer p = new IntPointer(ptr);
+      long n = (long) rows * cols;
+      p.limit(p.position() + n).capacity(p.position() + n);
+      bits = p.asBuffer();
+    }
+    return bits;
   }
 
   /** Element (r, c). */

@@ -1,5 +1,6 @@
 package io.tausweep.model.train;
 
+import java.nio.FloatBuffer;
 import java.util.Objects;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -59,5 +60,19 @@ public record Split(float[] x, int[] y, int features) {
           + " (need a contiguous float array of at least that length)");
     }
     new FloatPointer(dst.data().addressPointer()).put(src, offset, len);
+  }
+
+  /**
+   * A buffer over the elements of a contiguous float array (e.g. from {@link #matrix}), for many small copies into
+   * it (absolute bulk puts, no native call each); valid while the array lives.
+   */
+  public static FloatBuffer buffer(INDArray dst) {
+    if (dst.dataType() != DataType.FLOAT || dst.isView()) {
+      throw new IllegalArgumentException("Cannot view " + dst.shapeInfoToString() + " as a float buffer"
+          + " (need a contiguous float array)");
+    }
+    FloatPointer p = new FloatPointer(dst.data().addressPointer());
+    p.limit(p.position() + dst.length()).capacity(p.position() + dst.length());
+    return p.asBuffer();
   }
 }

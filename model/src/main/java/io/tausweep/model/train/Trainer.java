@@ -1,6 +1,7 @@
 package io.tausweep.model.train;
 
 import io.tausweep.model.nn.LeanNet;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,11 +48,13 @@ public final class Trainer {
     int f = data.features();
     int full = Math.min(batchSize, n);
     List<EpochStats> stats = new ArrayList<>(epochs);
-    float[] xb = new float[full * f];
     float[] yb = new float[full * Mlp.CLASSES];
     // One pair of arrays for full batches and one for the short last batch, if any.
     INDArray[] features = new INDArray[2];
     INDArray[] labels = new INDArray[2];
+    // The batch's image and product rows go straight from the split into the batch arrays, one bulk put a row.
+    FloatBuffer[] featureRows = new FloatBuffer[2];
+    FloatBuffer[] productRows = new FloatBuffer[2];
     // A network that keeps its first layer's W (BitFit, TauGate, LoRA) trains from the split's product X W,
     // computed once (and shared with the other cells of the foundation), not per step.
     float[] product = lean != null && lean.firstLayerWeights().isPresent() && !lean.trainsFirstLayerWeights()
@@ -59,37 +62,32 @@ public final class Trainer {
     int pc = product == null ? 0 : product.length / n;
     // From the product, a dense first layer never reads the images themselves: no copy of them per step.
     boolean copyImages = product == null || lean.readsInputWithProduct();
-    float[] pb = new float[full * pc];
     INDArray[] products = new INDArray[2];
     for (int epoch = 0; epoch < epochs; epoch++) {
       int[] order = Seeds.permutation(n, shuffle);
       double lossSum = 0;
       for (int start = 0; start < n; start += batchSize) {
         int b = Math.min(batchSize, n - start);
-        Arrays.fill(yb, 0f);
-        for (int i = 0; i < b; i++) {
-          int row = order[start + i];
-          if (copyImages) {
-            System.arraycopy(data.x(), row * f, xb, i * f, f);
-          }
-          yb[i * Mlp.CLASSES + data.y()[row]] = 1f;
-          if (product != null) {
-            System.arraycopy(product, row * pc, pb, i * pc, pc);
-          }
-        }
         int k = b == full ? 0 : 1;
         if (features[k] == null) {
           features[k] = Split.matrix(b, f);
           labels[k] = Split.matrix(b, Mlp.CLASSES);
           products[k] = product == null ? null : Split.matrix(b, pc);
+          featureRows[k] = Split.buffer(features[k]);
+          productRows[k] = product == null ? null : Split.buffer(products[k]);
         }
-        if (copyImages) {
-          Split.copyInto(xb, 0, b * f, features[k]);
+        Arrays.fill(yb, 0f);
+        for (int i = 0; i < b; i++) {
+          int row = order[start + i];
+          if (copyImages) {
+            featureRows[k].put(i * f, data.x(), row * f, f);
+          }
+          yb[i * Mlp.CLASSES + data.y()[row]] = 1f;
+          if (product != null) {
+            productRows[k].put(i * pc, product, row * pc, pc);
+          }
         }
         Split.copyInto(yb, 0, b * Mlp.CLASSES, labels[k]);
-        if (product != null) {
-          Split.copyInto(pb, 0, b * pc, products[k]);
-        }
         double loss;
         if (lean != null) {
           loss = lean.fit(features[k], products[k], labels[k]);

@@ -67,6 +67,43 @@ class KernelsTest {
     }
   }
 
+  /**
+   * ReLU's derivative as an integer mask gives what the float comparison {@code act > 0 ? eps : 0} gives, bit for
+   * bit: signed zeros, subnormals, infinities and NaNs in eps, and every kind of activation a ReLU can output (and
+   * negative ones, which it cannot).
+   */
+  @Test
+  void reluMaskIsTheComparisonBitForBit() {
+    float[] acts = {0f, -0f, Float.MIN_VALUE, 1e-30f, 0.5f, 3f, Float.MAX_VALUE, Float.POSITIVE_INFINITY, -1f,
+        -Float.MIN_VALUE, Float.NEGATIVE_INFINITY};
+    float[] epss = {1.25f, -2f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY,
+        Float.NEGATIVE_INFINITY, Float.NaN, 7e-20f};
+    int rows = acts.length;
+    int cols = epss.length;
+    FloatMat act = FloatMat.allocate(rows, cols);
+    FloatMat eps = FloatMat.allocate(rows, cols);
+    FloatMat delta = FloatMat.allocate(rows, cols);
+    try {
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          act.buf.put(r * cols + c, acts[r]);
+          eps.buf.put(r * cols + c, epss[(r + c) % cols]);
+          delta.buf.put(r * cols + c, 99f);
+        }
+      }
+      Kernels.reluMask(act, eps, delta);
+      for (int i = 0; i < rows * cols; i++) {
+        float expected = act.buf.get(i) > 0f ? eps.buf.get(i) : 0f;
+        assertThat(Float.floatToRawIntBits(delta.buf.get(i))).as("act %s, eps %s", act.buf.get(i), eps.buf.get(i))
+            .isEqualTo(Float.floatToRawIntBits(expected));
+      }
+    } finally {
+      act.array.close();
+      eps.array.close();
+      delta.array.close();
+    }
+  }
+
   private static void assertBits(FloatMat actual, FloatMat expected) {
     for (int i = 0; i < expected.length(); i++) {
       assertThat(Float.floatToRawIntBits(actual.buf.get(i))).as("element %d", i)
