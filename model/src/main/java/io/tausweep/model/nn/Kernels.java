@@ -259,32 +259,40 @@ final class Kernels {
     to.buf.put(0, from.buf, 0, from.length());
   }
 
+  /** Parameters per block of {@link #adam}: its four arrays (16 KB) stay in the L1 cache. */
+  static final int ADAM_BLOCK = 1024;
+
   /**
-   * One Adam step over a range of parameters, on heap copies of its gradient, moments and values (LeanNet's), as
-   * DL4J's Adam updater op computes it (float state), fused with the division of
-   * the batch-summed gradient by the minibatch size and with {@code params -= update}: {@code g = grad / B},
-   * {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
-   * {@code params -= m * lr sqrt(1 - b2^t) / (1 - b1^t) / (sqrt(v) + eps)} with {@code t = iteration + 1}.
+   * Adam's step size {@code lr sqrt(1 - b2^t) / (1 - b1^t)} with {@code t = iteration + 1}, as libnd4j computes it
+   * (in double, then float; {@code epsilon} where that is not a finite non-zero number).
    */
-  static void adam(float[] grad, float[] m, float[] v, float[] params, double lr, double beta1, double beta2,
-      double epsilon, int iteration, double gradScale) {
+  static float adamStepSize(double lr, double beta1, double beta2, double epsilon, int iteration) {
     double t = iteration + 1.0;
     double stepSize = lr * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
     if (!Double.isFinite(stepSize) || stepSize == 0.0) {
       stepSize = epsilon; // as libnd4j does
     }
-    float alpha = (float) stepSize;
+    return (float) stepSize;
+  }
+
+  /**
+   * One Adam step over the first {@code n} elements of a block of parameters, on heap copies of its gradient,
+   * moments and values (LeanNet's), as DL4J's Adam updater op computes it (float state), fused with the division of
+   * the batch-summed gradient by the minibatch size and with {@code params -= update}: {@code g = grad * scale},
+   * {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
+   * {@code params -= m * alpha / (sqrt(v) + eps)} with alpha from {@link #adamStepSize}.
+   */
+  static void adam(float[] grad, float[] m, float[] v, float[] params, int n, float alpha, double beta1,
+      double beta2, double epsilon, float scale) {
+    if (grad.length < n || m.length < n || v.length < n || params.length < n) {
+      throw new IllegalArgumentException("adam: " + n + " elements, arrays of " + grad.length + ", " + m.length
+          + ", " + v.length + " and " + params.length);
+    }
     float b1 = (float) beta1;
     float b2 = (float) beta2;
     float mb1 = (float) (1.0 - beta1);
     float mb2 = (float) (1.0 - beta2);
     float eps = (float) epsilon;
-    float scale = (float) gradScale;
-    int n = grad.length;
-    if (m.length != n || v.length != n || params.length != n) {
-      throw new IllegalArgumentException("adam: " + n + " gradients, " + m.length + " and " + v.length
-          + " moments, " + params.length + " parameters");
-    }
     // One simple loop over heap arrays, which the JIT turns into vector code.
     for (int i = 0; i < n; i++) {
       float gi = grad[i] * scale;
