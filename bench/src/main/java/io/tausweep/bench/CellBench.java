@@ -70,6 +70,9 @@ public final class CellBench {
     SplitCache data = new SplitCache(mnist, budget);
     // Rotation and subsetting happen once per executor in a sweep, not per cell: build them untimed.
     data.specialize(seed, angle);
+    // The pixel columns that are non-zero in some training image: what the first-layer products multiply.
+    int specializeColumns = nonBlankColumns(data.specialize(seed, angle));
+    int foundationColumns = nonBlankColumns(data.foundation(seed, angle));
     data.test(0.0);
     data.test(angle);
 
@@ -111,10 +114,8 @@ public final class CellBench {
       boolean foundation = id.equals("foundation");
       int trainImages = foundation ? 2 * budget.foundationImagesPerMode() : budget.specializeImages();
       int epochs = foundation ? budget.foundationEpochs() : budget.specializeEpochs();
-      long fwd = Flops.forward(id, loraRank);
-      long trainFlops = id.equals("frozen") ? 0
-          : (long) epochs * trainImages * (Flops.trainStep(id, loraRank) + fwd); // steps + per-epoch accuracy
-      long evalFlops = (long) Flops.evalPasses(foundation ? "foundation" : id) * budget.testImages() * fwd;
+      int columns = foundation ? foundationColumns : specializeColumns;
+      long trainFlops = Flops.train(id, loraRank, trainImages, epochs, columns);
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("method", id);
       row.put("train_s", min(s, 0));
@@ -126,7 +127,7 @@ public final class CellBench {
       row.put("acc_0", s.get(0)[4]);
       row.put("acc_theta", s.get(0)[5]);
       row.put("train_flops", trainFlops);
-      row.put("eval_flops", evalFlops);
+      row.put("train_columns", columns);
       row.put("train_step_flops_per_image", Flops.trainStep(id, loraRank));
       rows.add(row);
       System.err.printf(Locale.ROOT, "cellbench: %-10s train %.3f s (cpu %.3f)  eval %.3f s (cpu %.3f)  acc %.4f / %.4f%n",
@@ -205,6 +206,20 @@ public final class CellBench {
     Evaluation e = m.evaluate(net, data.test(0.0), data.test(angle), b.evalBatchSize());
     double[] eval = c.lap();
     return new double[] {train[0], eval[0], train[1], eval[1], e.acc0(), e.accTheta()};
+  }
+
+  private static int nonBlankColumns(Split s) {
+    int f = s.features();
+    boolean[] used = new boolean[f];
+    float[] x = s.x();
+    for (int i = 0; i < x.length; i++) {
+      used[i % f] |= x[i] != 0f;
+    }
+    int c = 0;
+    for (boolean u : used) {
+      c += u ? 1 : 0;
+    }
+    return c;
   }
 
   /** Wall and this thread's CPU time since the last lap. */
