@@ -71,8 +71,8 @@ public final class CellBench {
     // Rotation and subsetting happen once per executor in a sweep, not per cell: build them untimed.
     data.specialize(seed, angle);
     // The pixel columns that are non-zero in some training image: what the first-layer products multiply.
-    int specializeColumns = nonBlankColumns(data.specialize(seed, angle));
-    int foundationColumns = nonBlankColumns(data.foundation(seed, angle));
+    int specializeColumns = data.specialize(seed, angle).nonBlankColumns().length;
+    int foundationColumns = data.foundation(seed, angle).nonBlankColumns().length;
     data.test(0.0);
     data.test(angle);
 
@@ -206,20 +206,6 @@ public final class CellBench {
     Evaluation e = m.evaluate(net, data.test(0.0), data.test(angle), b.evalBatchSize());
     double[] eval = c.lap();
     return new double[] {train[0], eval[0], train[1], eval[1], e.acc0(), e.accTheta()};
-  }
-
-  private static int nonBlankColumns(Split s) {
-    int f = s.features();
-    boolean[] used = new boolean[f];
-    float[] x = s.x();
-    for (int i = 0; i < x.length; i++) {
-      used[i % f] |= x[i] != 0f;
-    }
-    int c = 0;
-    for (boolean u : used) {
-      c += u ? 1 : 0;
-    }
-    return c;
   }
 
   /** Wall and this thread's CPU time since the last lap. */

@@ -348,19 +348,6 @@ public final class LeanNet implements AutoCloseable {
     }
 
     /**
-     * {@code out = x W} for the first layer's W.
-     *
-     * @param x   inputs [n, nIn], float, 'c' order
-     * @param out [n, nOut], float, 'c' order
-     * @throws IllegalStateException if {@link #firstLayerWeights} is empty
-     */
-    public void firstLayerProduct(INDArray x, INDArray out) {
-        FloatMat w = FloatMat.of(firstLayerWeights().orElseThrow(
-                () -> new IllegalStateException("the first layer is not a dense or LoRA layer")));
-        FloatMat.gemm(FloatMat.of(x), false, w, false, 1f, 0f, FloatMat.of(out));
-    }
-
-    /**
      * {@code out = x W} from the columns of x that are not all zero: {@code xc} holds those columns of x, in
      * order, and {@code columns} their indices. The other columns contribute nothing to the product, so it
      * multiplies {@code xc} by those rows of W only (MNIST's borders are blank in every image: 668 of 784 pixels

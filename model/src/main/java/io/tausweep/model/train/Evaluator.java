@@ -175,13 +175,7 @@ public final class Evaluator {
     int n = data.size();
     int f = data.features();
     float[] x = data.x();
-    boolean[] used = new boolean[f];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < f; j++) {
-        used[j] |= x[i * f + j] != 0f;
-      }
-    }
-    int[] columns = java.util.stream.IntStream.range(0, f).filter(j -> used[j]).toArray();
+    int[] columns = data.nonBlankColumns();
     if (columns.length == 0) {
       columns = new int[] {0}; // a blank split: one zero column keeps the product well-formed (and zero)
     }

@@ -30,6 +30,17 @@ public record Split(float[] x, int[] y, int features) {
     return y.length;
   }
 
+  /** The feature columns that are non-zero in some image, in increasing order (MNIST's borders are blank). */
+  public int[] nonBlankColumns() {
+    boolean[] used = new boolean[features];
+    for (int row = 0; row < x.length; row += features) {
+      for (int j = 0; j < features; j++) {
+        used[j] |= x[row + j] != 0f;
+      }
+    }
+    return java.util.stream.IntStream.range(0, features).filter(j -> used[j]).toArray();
+  }
+
   /** The two splits one after the other. */
   public static Split concat(Split a, Split b) {
     if (a.features != b.features) {

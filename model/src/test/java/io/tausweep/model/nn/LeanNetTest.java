@@ -80,7 +80,7 @@ class LeanNetTest {
       assertThat(second.fit(x, y)).as("%s rerun score at step %d", name, step).isEqualTo(score);
       if (keepsW) {
         INDArray xw = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.rows(), Mlp.HIDDEN}, 'c');
-        third.firstLayerProduct(x, xw);
+        third.firstLayerProduct(x, java.util.stream.IntStream.range(0, Mlp.INPUTS).toArray(), xw);
         INDArray images = readsImages ? x : Nd4j.valueArrayOf(x.shape(), Float.NaN, DataType.FLOAT);
         assertThat(third.fit(images, xw, y)).as("%s score from the product at step %d", name, step)
             .isCloseTo(dl4j.score(), within(1e-5 * score));
