@@ -110,6 +110,9 @@ final class ExecutorState {
   /**
    * Writes bytes to {@code file} atomically: to a unique temporary name beside it, then a
    * rename. A concurrent or speculative writer of the same content is harmless.
+   *
+   * @throws WriteFailedException when the bytes cannot be written (a full or read-only disk: Hadoop's local file
+   *     system reports those as an {@code FSError}, an Error); the temporary file is removed
    */
   static void writeAtomically(String file, byte[] bytes) throws IOException {
     Path target = new Path(file);
@@ -117,12 +120,33 @@ final class ExecutorState {
     Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + java.util.UUID.randomUUID());
     try (OutputStream out = fs.create(tmp, false)) {
       out.write(bytes);
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      try {
+        fs.delete(tmp, false);
+      } catch (IOException | org.apache.hadoop.fs.FSError suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new WriteFailedException("Cannot write " + target + ": " + (cause.getMessage() == null
+          ? cause.getClass().getSimpleName() : cause.getMessage()), e);
     }
     if (!fs.rename(tmp, target)) {
       fs.delete(tmp, false);
       if (!fs.exists(target)) {
         throw new IOException("Cannot rename " + tmp + " to " + target);
       }
+    }
+  }
+
+  /** A file of the output directory could not be written: the sweep cannot go on until the user frees space. */
+  static final class WriteFailedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    WriteFailedException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,15 +80,49 @@ public final class OutputDir {
     return new OutputDir(root);
   }
 
-  /** Creates the layout and records the config (once per sweep name). */
-  void create(SweepConfig cfg) throws IOException {
-    Files.createDirectories(root.resolve(FOUNDATIONS));
+  /**
+   * Creates the layout and records the config (once per sweep name).
+   *
+   * @throws UsageException when the directory cannot be written (a file system that {@link #validate} could not
+   *     foresee, e.g. read-only or full), naming the directory and the cause
+   */
+  void create(SweepConfig cfg) {
     Path file = configFile(cfg.name());
-    if (!Files.exists(file)) {
-      Files.createDirectories(file.getParent());
-      Path tmp = Files.createTempFile(file.getParent(), ".config", ".tmp");
-      Files.writeString(tmp, cfg.render(), StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    Path tmp = null;
+    try {
+      Files.createDirectories(root.resolve(FOUNDATIONS));
+      if (!Files.exists(file)) {
+        Files.createDirectories(file.getParent());
+        tmp = Files.createTempFile(file.getParent(), ".config", ".tmp");
+        Files.writeString(tmp, cfg.render(), StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new UsageException("Cannot create the output directory " + root + ": " + cause(e)
+          + " (choose a --out on a writable file system with free space)");
+    }
+  }
+
+  /** A file system error in a few words: the OS's reason where it gives one (e.g. "No space left on device"). */
+  static String cause(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f) {
+      String what = e instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+          : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+          : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+          : f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+      return f.getFile() == null ? what : what + " (" + f.getFile() + ")";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // the original error is the one to report
+      }
     }
   }
 
@@ -114,23 +149,43 @@ public final class OutputDir {
     return cells;
   }
 
-  void appendRuns(List<Row> rows) {
-    append(rows, ResultSchema.RUNS, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS);
+  /**
+   * Commits one batch of cells: the side tables first, then the runs table, the commit record (a batch whose runs
+   * rows exist is complete). If a file cannot be written, the files this commit already wrote are deleted, so the
+   * batch leaves no rows behind and a rerun runs its cells again.
+   *
+   * @throws UsageException naming the table, the directory and the cause
+   */
+  void commit(List<Row> epochs, List<Row> neurons, List<Row> runs) {
+    List<Path> written = new ArrayList<>();
+    try {
+      written.addAll(append(epochs, ResultSchema.EPOCHS, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS));
+      written.addAll(append(neurons, ResultSchema.NEURONS, ResultSchema.NEURONS_SCHEMA,
+          ResultSchema.NEURONS_PARTITIONS));
+      written.addAll(append(runs, ResultSchema.RUNS, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS));
+    } catch (UsageException e) {
+      ParquetAppender.deleteAll(written, e);
+      throw e;
+    }
   }
 
+  /** Appends a foundation's epochs (no runs rows: foundations are committed as their model files). */
   void appendEpochs(List<Row> rows) {
     append(rows, ResultSchema.EPOCHS, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS);
   }
 
-  void appendNeurons(List<Row> rows) {
-    append(rows, ResultSchema.NEURONS, ResultSchema.NEURONS_SCHEMA, ResultSchema.NEURONS_PARTITIONS);
-  }
-
   /** Appends rows to a table from the driver, one new file per partition ({@link ParquetAppender}). */
-  private void append(List<Row> rows, String table, org.apache.spark.sql.types.StructType schema,
+  private List<Path> append(List<Row> rows, String table, org.apache.spark.sql.types.StructType schema,
       List<String> partitions) {
-    if (!rows.isEmpty()) {
-      ParquetAppender.append(root.resolve(table), schema, partitions, rows);
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return ParquetAppender.append(root.resolve(table), schema, partitions, rows);
+    } catch (java.io.UncheckedIOException e) {
+      // ParquetAppender leaves none of this call's files behind.
+      throw new UsageException("Cannot write the " + table + " table under " + root + ": " + cause(e.getCause())
+          + " (free disk space or make --out writable, then rerun the same command: committed cells are kept)");
     }
   }
 

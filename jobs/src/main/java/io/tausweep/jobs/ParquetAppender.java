@@ -56,8 +56,8 @@ final class ParquetAppender {
    * Writes {@code rows} (in {@code schema}'s column order) under {@code tableDir}, one new file per distinct value
    * of the partition columns, and returns the files written.
    *
-   * @throws UncheckedIOException when a file cannot be written; files already renamed into place stay (each is a
-   *     whole set of rows), the one being written is deleted
+   * @throws UncheckedIOException when a file cannot be written; the files this call already wrote are deleted (best
+   *     effort), so that a failed append leaves no rows behind
    */
   static List<Path> append(Path tableDir, StructType schema, List<String> partitions, List<Row> rows) {
     int[] partIdx = partitions.stream().mapToInt(schema::fieldIndex).toArray();
@@ -86,11 +86,27 @@ final class ParquetAppender {
     footer.put(SPARK_SCHEMA_KEY, fileSchema.json());
     int[] columns = dataIdx.stream().mapToInt(Integer::intValue).toArray();
     List<Path> written = new ArrayList<>();
-    for (Map.Entry<String, List<Row>> e : byDir.entrySet()) {
-      Path dir = e.getKey().isEmpty() ? tableDir : tableDir.resolve(e.getKey());
-      written.add(writeFile(dir, message, footer, fileSchema, columns, e.getValue()));
+    try {
+      for (Map.Entry<String, List<Row>> e : byDir.entrySet()) {
+        Path dir = e.getKey().isEmpty() ? tableDir : tableDir.resolve(e.getKey());
+        written.add(writeFile(dir, message, footer, fileSchema, columns, e.getValue()));
+      }
+    } catch (RuntimeException e) {
+      deleteAll(written, e);
+      throw e;
     }
     return written;
+  }
+
+  /** Deletes files written before a failure; what cannot be deleted is recorded on the failure. */
+  static void deleteAll(List<Path> files, Throwable failure) {
+    for (Path p : files) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException suppressed) {
+        failure.addSuppressed(suppressed);
+      }
+    }
   }
 
   private static Path writeFile(Path dir, MessageType message, Map<String, String> footer, StructType fileSchema,

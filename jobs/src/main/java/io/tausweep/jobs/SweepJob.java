@@ -138,6 +138,12 @@ public final class SweepJob {
     List<Row> epochRows = new ArrayList<>();
     int trained = 0;
     for (FoundationOutcome o : outcomes) {
+      if (o.outputFailed()) {
+        throw new UsageException(o.error() + " (free disk space or make --out writable, then rerun the same command:"
+            + " committed cells are kept)");
+      }
+    }
+    for (FoundationOutcome o : outcomes) {
       if (o.error() != null) {
         errors.put(o.task().id(), o.error());
         LOG.warn("Foundation {} (seed {}, angle {}) failed: {}", o.task().id(), o.task().seed(),
@@ -271,11 +277,10 @@ public final class SweepJob {
         }
       }
     }
-    // The runs table is the commit record: the side tables go first, so a batch whose runs rows
-    // exist is complete. A crash in between only leaves side rows that a rerun writes again.
-    out.appendEpochs(epochs);
-    out.appendNeurons(neurons);
-    out.appendRuns(runs);
+    // The runs table is the commit record: the side tables go first, so a batch whose runs rows exist is complete.
+    // A write that fails takes the batch's files back out; only a crash in between leaves side rows that a rerun
+    // writes again.
+    out.commit(epochs, neurons, runs);
     progress.committed(outcomes.size(), failed);
     return failed;
   }

@@ -33,16 +33,18 @@ final class SweepTasks {
     String file = foundationFile(dir, t.id());
     try {
       if (ExecutorState.exists(file)) {
-        return new FoundationOutcome(t, true, List.of(), 0, null);
+        return new FoundationOutcome(t, true, List.of(), 0, null, false);
       }
       SplitCache data = ExecutorState.splits(mnist, budget);
       FoundationRun run = Experiment.trainFoundation(data, t.seed(), t.angleDeg());
       byte[] bytes = Experiment.toBytes(run.network());
       ExecutorState.writeAtomically(file, bytes);
       ExecutorState.rememberFoundation(t.id(), bytes);
-      return new FoundationOutcome(t, false, run.epochs(), run.trainSeconds(), null);
+      return new FoundationOutcome(t, false, run.epochs(), run.trainSeconds(), null, false);
+    } catch (ExecutorState.WriteFailedException e) {
+      return new FoundationOutcome(t, false, List.of(), 0, e.getMessage(), true);
     } catch (Exception e) {
-      return new FoundationOutcome(t, false, List.of(), 0, reason(e));
+      return new FoundationOutcome(t, false, List.of(), 0, reason(e), false);
     }
   }
 

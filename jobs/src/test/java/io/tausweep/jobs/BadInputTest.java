@@ -178,6 +178,46 @@ class BadInputTest {
     assertThat(listing(out)).isEqualTo(before);
   }
 
+  @Test
+  void unwritableTableFailsInOneLineLeavesNoPartialBatchAndResumes() throws Exception {
+    Path out = tmp.resolve("blocked");
+    Files.createDirectories(out);
+    // A file where the runs table goes: every write into it fails, as on a full or read-only disk.
+    Path runs = Files.writeString(out.resolve("runs"), "not a directory");
+    Path conf = Files.writeString(tmp.resolve("tiny.conf"), """
+        sweep { name = tiny, methods = [bitfit], seeds = [0] }
+        foundation { images-per-mode = 100, epochs = 1 }
+        specialize { images = 100, epochs = 2 }
+        data.test-images = 200
+        """);
+    String[] args = {"run", conf.toString(), "--out", out.toString(), "--data-dir", TestPaths.mnistDir().toString(),
+        "--master", "local[1]", "--conf", "spark.ui.enabled=false"};
+    Result failed = SweepCliTest.cli(args);
+    assertThat(failed.status()).isEqualTo(2);
+    assertThat(failed.err().lines()).hasSize(1);
+    assertThat(failed.err()).startsWith("error: Cannot write the runs table under " + out + ": ")
+        .contains("rerun the same command: committed cells are kept");
+    // The batch's epochs file, written before the runs table failed, was taken back out: only the foundation's
+    // epochs (committed before any cell ran) remain, and no hidden temporary file.
+    assertThat(files(out.resolve("epochs"))).hasSize(1)
+        .noneMatch(f -> f.getFileName().toString().startsWith("."));
+
+    Files.delete(runs);
+    Result resumed = SweepCliTest.cli(args);
+    assertThat(resumed.status()).as(resumed.err()).isZero();
+    assertThat(resumed.out()).contains("1 cells: 1 ran now, 0 already committed, 0 failed now");
+    Result rows = SweepCliTest.cli("sql", "--out", out.toString(), "--csv", "--conf", "spark.ui.enabled=false",
+        "SELECT stage, count(*) FROM epochs GROUP BY stage ORDER BY stage");
+    assertThat(rows.status()).as(rows.err()).isZero();
+    assertThat(rows.out()).contains("foundation,1").contains("specialize,2");
+  }
+
+  private static java.util.List<Path> files(Path dir) throws Exception {
+    try (var files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).toList();
+    }
+  }
+
   private static java.util.List<String> listing(Path dir) throws Exception {
     try (var files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).map(p -> dir.relativize(p) + ":" + p.toFile().length()).sorted().toList();
