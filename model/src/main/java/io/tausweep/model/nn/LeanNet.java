@@ -359,25 +359,64 @@ public final class LeanNet implements AutoCloseable {
      * @throws IllegalStateException if {@link #firstLayerWeights} is empty
      */
     public void firstLayerProduct(INDArray xc, int[] columns, INDArray out) {
+        try (FirstLayerRows w = firstLayerRows(columns)) {
+            firstLayerProduct(xc, w, out);
+        }
+    }
+
+    /**
+     * The rows {@code columns} of the first layer's W, packed for {@link #firstLayerProduct(INDArray,
+     * FirstLayerRows, INDArray)}: a copy, taken now (later changes to W do not reach it). Close it to free it.
+     *
+     * @throws IllegalStateException if {@link #firstLayerWeights} is empty
+     */
+    public FirstLayerRows firstLayerRows(int[] columns) {
         FloatMat w = FloatMat.of(firstLayerWeights().orElseThrow(
                 () -> new IllegalStateException("the first layer is not a dense or LoRA layer")));
-        if (xc.size(1) != columns.length) {
-            throw new IllegalArgumentException("xc has " + xc.size(1) + " columns, columns lists " + columns.length);
-        }
         float[] all = new float[w.length()];
         w.buf.get(0, all, 0, all.length);
         float[] rows = new float[columns.length * w.cols];
         for (int i = 0; i < columns.length; i++) {
             int j = columns[i];
+            if (j < 0 || j >= w.rows) {
+                throw new IllegalArgumentException("column " + j + " outside W's " + w.rows + " rows");
+            }
             for (int k = 0; k < w.cols; k++) {
                 rows[i * w.cols + k] = w.colMajor ? all[k * w.rows + j] : all[j * w.cols + k];
             }
         }
         FloatMat wc = FloatMat.allocate(columns.length, w.cols);
-        try {
-            wc.buf.put(0, rows, 0, rows.length);
-            FloatMat.gemm(FloatMat.of(xc), false, wc, false, 1f, 0f, FloatMat.of(out));
-        } finally {
+        wc.buf.put(0, rows, 0, rows.length);
+        return new FirstLayerRows(wc);
+    }
+
+    /**
+     * {@code out = xc Wc}: rows of a packed split (any contiguous run of its rows, e.g. one evaluation batch) times the
+     * packed rows of W they were packed for. Each output row depends only on its own input row, so a split gives the
+     * same product whole or a batch at a time.
+     *
+     * @param xc  [n, rows of w], float, 'c' order (a view of whole rows is fine)
+     * @param w   from {@link #firstLayerRows} of the columns xc holds
+     * @param out [n, nOut], float, 'c' order
+     */
+    public void firstLayerProduct(INDArray xc, FirstLayerRows w, INDArray out) {
+        if (xc.size(1) != w.wc.rows) {
+            throw new IllegalArgumentException("xc has " + xc.size(1) + " columns, the packed W " + w.wc.rows + " rows");
+        }
+        FloatMat.gemm(FloatMat.of(xc), false, w.wc, false, 1f, 0f, FloatMat.of(out));
+    }
+
+    /** Some rows of the first layer's W, packed off the heap ({@link #firstLayerRows}). */
+    public static final class FirstLayerRows implements AutoCloseable {
+        private final FloatMat wc;
+
+        private FirstLayerRows(FloatMat wc) {
+            this.wc = wc;
+        }
+
+        /** Frees the packed rows. */
+        @Override
+        public void close() {
             wc.array.close();
         }
     }

@@ -75,20 +75,27 @@ public final class Evaluator {
     private final int cols;
     private INDArray xw;
 
-    /** The whole split's product, off the heap, when it is this network's own (not shared). */
-    private INDArray own;
+    /**
+     * When the network's first-layer product is its own (not shared): the split's packed columns and the matching
+     * rows of W, multiplied a batch at a time (the same rows as a whole-split product, without a split-sized
+     * array per evaluation, and still in cache for the next layer).
+     */
+    private Packed packed;
+    private LeanNet.FirstLayerRows rowsOfW;
 
     public Batches(LeanNet net, Split data, int batchSize) {
       this.net = net;
       this.data = data;
       this.batchSize = batchSize;
       this.product = FirstLayerProducts.of(net, data);
-      this.cols = product == null ? 0 : product.length / data.size();
-      if (product == null && net.firstLayerWeights().isPresent()) {
-        // The same whole-split product, used in place.
-        own = Split.matrix(data.size(), (int) net.firstLayerWeights().get().size(1));
-        Packed p = packed(data);
-        net.firstLayerProduct(p.x(), p.columns(), own);
+      if (product != null) {
+        this.cols = product.length / data.size();
+      } else if (net.firstLayerWeights().isPresent()) {
+        this.cols = (int) net.firstLayerWeights().get().size(1);
+        this.packed = packed(data);
+        this.rowsOfW = net.firstLayerRows(packed.columns());
+      } else {
+        this.cols = 0;
       }
     }
 
@@ -96,11 +103,7 @@ public final class Evaluator {
     public long countCorrect(int start) {
       int b = Math.min(batchSize, data.size() - start);
       INDArray x = rows(data, start, b);
-      if (own != null) {
-        return net.countCorrectFromProduct(x, own.get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all()),
-            data.y(), start);
-      }
-      if (product == null) {
+      if (product == null && rowsOfW == null) {
         return net.countCorrect(0, x, data.y(), start);
       }
       if (xw == null || xw.rows() != b) {
@@ -109,7 +112,12 @@ public final class Evaluator {
         }
         xw = Split.matrix(b, cols);
       }
-      Split.copyInto(product, start * cols, b * cols, xw);
+      if (rowsOfW != null) {
+        net.firstLayerProduct(packed.x().get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all()), rowsOfW,
+            xw);
+      } else {
+        Split.copyInto(product, start * cols, b * cols, xw);
+      }
       return net.countCorrectFromProduct(x, xw, data.y(), start);
     }
 
@@ -119,9 +127,9 @@ public final class Evaluator {
         xw.close();
         xw = null;
       }
-      if (own != null) {
-        own.close();
-        own = null;
+      if (rowsOfW != null) {
+        rowsOfW.close();
+        rowsOfW = null;
       }
     }
   }
