@@ -25,6 +25,9 @@ public final class OutputDir {
   static final String FOUNDATIONS = "foundations";
   static final String SWEEPS = "sweeps";
   static final String CONFIG_FILE = "config.conf";
+  /** The fix a failed write of results names: nothing committed is lost, a rerun goes on from there. */
+  static final String WRITE_FIX =
+      " (free disk space or make --out writable, then rerun the same command: committed cells are kept)";
   private static final Pattern HASH_LINE = Pattern.compile("config hash ([0-9a-f]+)");
 
   private final Path root;
@@ -98,7 +101,9 @@ public final class OutputDir {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
-      deleteQuietly(tmp);
+      if (tmp != null) {
+        ParquetAppender.deleteAll(List.of(tmp), e);
+      }
       throw new UsageException("Cannot create the output directory " + root + ": " + cause(e)
           + " (choose a --out on a writable file system with free space)");
     }
@@ -114,16 +119,6 @@ public final class OutputDir {
       return f.getFile() == null ? what : what + " (" + f.getFile() + ")";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  private static void deleteQuietly(Path p) {
-    if (p != null) {
-      try {
-        Files.deleteIfExists(p);
-      } catch (IOException ignored) {
-        // the original error is the one to report
-      }
-    }
   }
 
   Path configFile(String sweep) {
@@ -185,7 +180,7 @@ public final class OutputDir {
     } catch (java.io.UncheckedIOException e) {
       // ParquetAppender leaves none of this call's files behind.
       throw new UsageException("Cannot write the " + table + " table under " + root + ": " + cause(e.getCause())
-          + " (free disk space or make --out writable, then rerun the same command: committed cells are kept)");
+          + WRITE_FIX);
     }
   }
 

@@ -139,8 +139,7 @@ public final class SweepJob {
     int trained = 0;
     for (FoundationOutcome o : outcomes) {
       if (o.outputFailed()) {
-        throw new UsageException(o.error() + " (free disk space or make --out writable, then rerun the same command:"
-            + " committed cells are kept)");
+        throw new UsageException(o.error() + OutputDir.WRITE_FIX);
       }
     }
     for (FoundationOutcome o : outcomes) {
