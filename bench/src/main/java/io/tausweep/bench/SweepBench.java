@@ -85,6 +85,18 @@ public final class SweepBench {
     // Over the cell phase: all slot time not spent training or evaluating (adds scheduling gaps, commits, writes).
     r.put("outside_of_slots", 1 - trainEval / (cellPhase * cores));
     r.put("peak_rss_mib", peakRss);
+    // The second half of the cells (by end time): the rate once the JVM's warm-up (JIT compilation) is mostly
+    // behind it. A diagnostic beside cells_per_s, which stays the figure of record.
+    long[] ends = TaskTimes.CELL_ENDS_MS.stream().mapToLong(Long::longValue).sorted().toArray();
+    if (ends.length >= 4) {
+      int half = ends.length / 2;
+      r.put("cells_per_s_second_half", (ends.length - 1 - half) / ((ends[ends.length - 1] - ends[half]) / 1e3));
+    }
+    // Where the JVM's CPU went from the first cell stage's submission to the last one's completion (core-seconds).
+    if (TaskTimes.cpuAtFirstCellStage != null && TaskTimes.cpuAtLastCellStage != null
+        && !TaskTimes.cpuAtLastCellStage.isEmpty()) {
+      r.put("cell_phase_cpu_s", ThreadCpu.between(TaskTimes.cpuAtFirstCellStage, TaskTimes.cpuAtLastCellStage));
+    }
     Files.writeString(Path.of(Args.required(a, "--result")), Json.write(r));
     System.err.printf(Locale.ROOT, "sweepbench %s: %d cells, %.1f cells/s over %.1f s (wall %.1f s); outside "
         + "train+eval %.1f%% of cell-task time, %.1f%% of slot time; peak RSS %.0f MiB%n", master, cells,

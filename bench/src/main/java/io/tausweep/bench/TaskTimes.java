@@ -1,9 +1,12 @@
 package io.tausweep.bench;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.executor.TaskMetrics;
@@ -12,7 +15,9 @@ import org.apache.spark.executor.TaskMetrics;
  * A SparkListener (registered with {@code spark.extraListeners}) that adds up the executor time of
  * the tasks of a sweep, split into the cell tasks (stages of the {@code collectAsync} over the cell
  * RDDs) and everything else (foundations, Parquet writes, reads), and records when the first cell
- * task started and the last one ended. Static, because Spark instantiates it by class name.
+ * task started and the last one ended, when each cell task ended, and the JVM's CPU by thread group
+ * ({@link ThreadCpu}) when the first cell stage was submitted and when the latest one completed. Static, because
+ * Spark instantiates it by class name.
  */
 public final class TaskTimes extends SparkListener {
   /** Task time (deserialize + run + result serialization, ms) of cell tasks. */
@@ -25,6 +30,11 @@ public final class TaskTimes extends SparkListener {
   static final AtomicLong OTHER_TASKS = new AtomicLong();
   static final LongAccumulator FIRST_CELL_LAUNCH_MS = new LongAccumulator(Math::min, Long.MAX_VALUE);
   static final LongAccumulator LAST_CELL_END_MS = new LongAccumulator(Math::max, Long.MIN_VALUE);
+  /** End times (ms) of the cell tasks. */
+  static final ConcurrentLinkedQueue<Long> CELL_ENDS_MS = new ConcurrentLinkedQueue<>();
+  /** CPU by thread group at the first cell stage's submission and at the latest cell stage's completion. */
+  static volatile Map<String, Double> cpuAtFirstCellStage;
+  static volatile Map<String, Double> cpuAtLastCellStage;
   private static final ConcurrentHashMap<Integer, Boolean> CELL_STAGES = new ConcurrentHashMap<>();
 
   @Override
@@ -34,6 +44,16 @@ public final class TaskTimes extends SparkListener {
     // Cell batches are "collectAsync" jobs over the cell RDDs; the call site names SweepJob.
     boolean cells = name.startsWith("collectAsync") && details != null && details.contains("SweepJob.cells");
     CELL_STAGES.put(e.stageInfo().stageId(), cells);
+    if (cells && cpuAtFirstCellStage == null) {
+      cpuAtFirstCellStage = ThreadCpu.snapshot();
+    }
+  }
+
+  @Override
+  public void onStageCompleted(SparkListenerStageCompleted e) {
+    if (Boolean.TRUE.equals(CELL_STAGES.get(e.stageInfo().stageId()))) {
+      cpuAtLastCellStage = ThreadCpu.snapshot();
+    }
   }
 
   @Override
@@ -49,6 +69,7 @@ public final class TaskTimes extends SparkListener {
       CELL_TASKS.incrementAndGet();
       FIRST_CELL_LAUNCH_MS.accumulate(e.taskInfo().launchTime());
       LAST_CELL_END_MS.accumulate(e.taskInfo().finishTime());
+      CELL_ENDS_MS.add(e.taskInfo().finishTime());
     } else {
       OTHER_TASK_MS.addAndGet(ms);
       OTHER_TASKS.incrementAndGet();
