@@ -160,7 +160,9 @@ final class Kernels {
         o[c] = v > 0f ? gm[c] * v * gate : 0f;
         rowSum += gate;
       }
-      g.buf.put(r * cols, gg, 0, cols);
+      if (g != null) {
+        g.buf.put(r * cols, gg, 0, cols);
+      }
       out.buf.put(r * cols, o, 0, cols);
       sum += rowSum;
     }
@@ -216,22 +218,96 @@ final class Kernels {
     return out;
   }
 
-  /** Counts, per unit, the rows with {@code z > tau} into counts[unit], and per (label, unit) into byClass. */
+  /**
+   * Counts, per unit, the rows with {@code z > tau} into counts[unit], and per (label, unit) into byClass. The
+   * comparison runs on the bit patterns ({@link #orderKey}, {@link #lessMask}), so the loop has no branch and
+   * compiles to vector code (as a float comparison it was a branch taken at random, about half the time); the
+   * counts are those of {@code z > tau} for every z that is not NaN, added up as ints and then to the doubles
+   * (exact: they stay far below 2^53).
+   */
   static void countOpen(FloatMat z, FloatMat tau, int[] labels, int labelOffset, double[] counts,
       double[] byClass) {
     int cols = z.cols;
-    float[] t = row(tau);
-    float[] zz = new float[cols];
+    int[] tk = thresholdKeys(tau);
+    IntBuffer zBits = z.bits();
+    int[] zk = new int[cols];
+    int[] open = new int[cols];
+    int[] openByClass = new int[byClass.length];
     for (int r = 0; r < z.rows; r++) {
-      z.buf.get(r * cols, zz, 0, cols);
+      zBits.get(r * cols, zk, 0, cols);
       int base = labels[labelOffset + r] * cols;
       for (int c = 0; c < cols; c++) {
-        if (zz[c] > t[c]) {
-          counts[c]++;
-          byClass[base + c]++;
-        }
+        int o = lessMask(tk[c], orderKey(zk[c])) & 1;
+        open[c] += o;
+        openByClass[base + c] += o;
       }
     }
+    for (int c = 0; c < cols; c++) {
+      counts[c] += open[c];
+    }
+    for (int i = 0; i < openByClass.length; i++) {
+      byClass[i] += openByClass[i];
+    }
+  }
+
+  /**
+   * TauGate's forward pass with hard gates, for inference (no gates kept for a backward pass): the same bits as
+   * {@link #tauGateForward} with {@code hard}, i.e. {@code out = z > 0 ? (gamma z) * (z > tau ? 1 : 0) : 0}, for
+   * every finite {@code gamma z} and z that is not NaN. The products go through {@code out}'s memory once as floats
+   * and come back as bits, and the two comparisons become masks: {@code (gamma z) * 1} is {@code gamma z}, and
+   * {@code (gamma z) * 0} is a zero with the product's sign, so the row is {@code bits(gamma z) & positive(z) &
+   * (open | sign bit)}, with no branch (as float selects they were two branches taken at random).
+   */
+  static void tauGateHardInference(FloatMat z, FloatMat tau, FloatMat gamma, FloatMat out) {
+    int cols = z.cols;
+    int[] tk = thresholdKeys(tau);
+    float[] gm = row(gamma);
+    IntBuffer zBits = z.bits();
+    IntBuffer outBits = out.bits();
+    float[] zf = new float[cols];
+    int[] zi = new int[cols];
+    float[] p = new float[cols];
+    int[] pi = new int[cols];
+    for (int r = 0; r < z.rows; r++) {
+      z.buf.get(r * cols, zf, 0, cols);
+      zBits.get(r * cols, zi, 0, cols);
+      for (int c = 0; c < cols; c++) {
+        p[c] = gm[c] * zf[c];
+      }
+      out.buf.put(r * cols, p, 0, cols);
+      outBits.get(r * cols, pi, 0, cols);
+      for (int c = 0; c < cols; c++) {
+        int v = zi[c];
+        int positive = (-v & ~v) >> 31;
+        pi[c] &= positive & (lessMask(tk[c], orderKey(v)) | 0x80000000);
+      }
+      outBits.put(r * cols, pi, 0, cols);
+    }
+  }
+
+  /** tau's order keys, -0.0 taken as 0.0 first (the two are equal as floats but not as keys). */
+  private static int[] thresholdKeys(FloatMat tau) {
+    float[] t = row(tau);
+    int[] keys = new int[t.length];
+    for (int c = 0; c < t.length; c++) {
+      keys[c] = orderKey(Float.floatToRawIntBits(t[c] == 0f ? 0f : t[c]));
+    }
+    return keys;
+  }
+
+  /**
+   * A float's bit pattern turned into an int that orders as the float does: {@code orderKey(a) > orderKey(b)}
+   * exactly when {@code a > b}, for a and b not NaN and b not -0.0 (negative floats order backwards as ints, so
+   * their magnitude bits are flipped).
+   */
+  private static int orderKey(int bits) {
+    return bits ^ ((bits >> 31) & 0x7FFFFFFF);
+  }
+
+  /** All ones when {@code x < y} (signed, without overflow), else 0: Hacker's Delight, section 2-12. */
+  private static int lessMask(int x, int y) {
+    int d = x - y;
+    return (d ^ ((x ^ y) & (d ^ x))) >> 31;
   }
 
   /** How many rows' arg-max (first maximum) equals their label. */

@@ -965,24 +965,35 @@ public final class LeanNet implements AutoCloseable {
         FloatMat forward(FloatMat z, boolean training) {
             TauGateLayer c = layer.layerConf();
             FloatMat out = buffers.get(0, z.rows, z.cols);
-            g = buffers.get(1, z.rows, z.cols);
             hard = c.isHardGate();
-            // Only training with a sparsity penalty needs the gates of units whose ReLU is off (their output is 0
-            // whatever the gate, and without the penalty their gradients are 0 too): elsewhere those gates are
-            // skipped, which halves the exponentials of an evaluation pass and changes no number.
-            boolean allGates = training && c.getLambda() != 0.0;
-            double sum = Kernels.tauGateForward(z, tau, gamma, c.getSharpness(), hard, allGates, g, out);
-            if (training) {
-                layer.setLastPenalty(c.getLambda() == 0.0 ? 0.0
-                        : c.getLambda() * sum / ((double) z.rows * c.effectiveGatedUnits()));
-            }
             this.in = z;
             this.out = out;
+            if (!training) {
+                // Inference keeps no gates (only backward reads them); hard gates need no exponential at all.
+                g = null;
+                if (hard) {
+                    Kernels.tauGateHardInference(z, tau, gamma, out);
+                } else {
+                    Kernels.tauGateForward(z, tau, gamma, c.getSharpness(), false, false, null, out);
+                }
+                return out;
+            }
+            g = buffers.get(1, z.rows, z.cols);
+            // Only a sparsity penalty needs the gates of units whose ReLU is off (their output is 0 whatever the
+            // gate, and without the penalty their gradients are 0 too): elsewhere those gates are skipped, as in
+            // inference, which halves the exponentials and changes no number.
+            boolean allGates = c.getLambda() != 0.0;
+            double sum = Kernels.tauGateForward(z, tau, gamma, c.getSharpness(), hard, allGates, g, out);
+            layer.setLastPenalty(c.getLambda() == 0.0 ? 0.0
+                    : c.getLambda() * sum / ((double) z.rows * c.effectiveGatedUnits()));
             return out;
         }
 
         @Override
         FloatMat backward(FloatMat eps, boolean inputGradient) {
+            if (g == null) {
+                throw new IllegalStateException("TauGate backward pass without a training forward pass");
+            }
             TauGateLayer c = layer.layerConf();
             FloatMat epsOut = buffers.get(2, eps.rows, eps.cols);
             double penaltyGrad = c.getLambda() == 0.0 ? 0.0 : c.getLambda() / c.effectiveGatedUnits();

@@ -104,6 +104,92 @@ class KernelsTest {
     }
   }
 
+  /** Values where a comparison by bit patterns could go wrong: both zeros, ties with tau, signs, extremes. */
+  private static final float[] EDGES = {0f, -0f, 0.25f, -0.25f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE,
+      Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-30f, -1e-30f};
+
+  /** z and tau over random values and every pair of edge values (z is NaN nowhere: a diverged network's). */
+  private static void fillGateInputs(FloatMat z, FloatMat tau, FloatMat gamma, Random rng) {
+    int cols = z.cols;
+    for (int c = 0; c < cols; c++) {
+      tau.buf.put(c, c < EDGES.length ? EDGES[c] : (float) (rng.nextGaussian() * 0.5));
+      gamma.buf.put(c, c % 3 == 0 ? -(float) rng.nextDouble() : (float) (rng.nextDouble() * 2));
+    }
+    for (int r = 0; r < z.rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        float v;
+        if (r < EDGES.length) {
+          v = EDGES[r];
+        } else if (r % 7 == 0) {
+          v = tau.buf.get(c);
+        } else {
+          v = (float) rng.nextGaussian();
+        }
+        z.buf.put(r * cols + c, v);
+      }
+    }
+  }
+
+  @Test
+  void countOpenCountsZAboveTauForEveryPairOfEdgeValues() {
+    int rows = 300;
+    int cols = 40;
+    int classes = 10;
+    Random rng = new Random(11);
+    try (Mats m = new Mats(rows, cols)) {
+      fillGateInputs(m.z, m.tau, m.gamma, rng);
+      int[] labels = new int[rows + 5];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = rng.nextInt(classes);
+      }
+      double[] counts = new double[cols];
+      double[] byClass = new double[classes * cols];
+      counts[3] = 7;  // counts add to what is there
+      byClass[0] = 2;
+      Kernels.countOpen(m.z, m.tau, labels, 5, counts, byClass);
+      double[] expected = new double[cols];
+      double[] expectedByClass = new double[classes * cols];
+      expected[3] = 7;
+      expectedByClass[0] = 2;
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          if (m.z.buf.get(r * cols + c) > m.tau.buf.get(c)) {
+            expected[c]++;
+            expectedByClass[labels[5 + r] * cols + c]++;
+          }
+        }
+      }
+      assertThat(counts).containsExactly(expected);
+      assertThat(byClass).containsExactly(expectedByClass);
+      assertThat(expected[cols - 1]).isBetween(1.0, rows - 1.0);
+    }
+  }
+
+  @Test
+  void hardInferenceIsTheHardForwardPassBitForBit() {
+    int rows = 300;
+    int cols = 40;
+    Random rng = new Random(12);
+    try (Mats m = new Mats(rows, cols)) {
+      fillGateInputs(m.z, m.tau, m.gamma, rng);
+      // gamma * z must stay finite (an infinite product times a closed gate is NaN in the float pass).
+      for (int i = 0; i < rows * cols; i++) {
+        float v = m.z.buf.get(i);
+        if (Math.abs(v) > 1e30f) {
+          m.z.buf.put(i, Math.copySign(1e30f, v));
+        }
+      }
+      Kernels.tauGateForward(m.z, m.tau, m.gamma, 4.0, true, false, m.gAll, m.outAll);
+      Kernels.tauGateHardInference(m.z, m.tau, m.gamma, m.outSkip);
+      assertBits(m.outSkip, m.outAll);
+      int negativeZeros = 0;
+      for (int i = 0; i < rows * cols; i++) {
+        negativeZeros += Float.floatToRawIntBits(m.outAll.buf.get(i)) == 0x80000000 ? 1 : 0;
+      }
+      assertThat(negativeZeros).as("closed gates of positive z with negative gamma").isPositive();
+    }
+  }
+
   private static void assertBits(FloatMat actual, FloatMat expected) {
     for (int i = 0; i < expected.length(); i++) {
       assertThat(Float.floatToRawIntBits(actual.buf.get(i))).as("element %d", i)
