@@ -143,8 +143,12 @@ def section(d, label, root, sweep_conf):
         if cpu:
             cap = s["cell_phase_s"] * s["cores"]
             parts = ", ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in cpu.items())
+            halves = ""
+            if "cell_cpu_ms_first_half" in s:
+                halves = (f" Executor CPU per cell task: {s['cell_cpu_ms_first_half']:.0f} ms in the first half of "
+                          f"the cells, {s['cell_cpu_ms_second_half']:.0f} ms in the second.")
             out.append(f"CPU of the JVM's threads during the {s['master']} cell phase of that run (core-seconds "
-                       f"from /proc/self/task; cell phase x slots = {cap:.1f}): {parts}.")
+                       f"from /proc/self/task; cell phase x slots = {cap:.1f}): {parts}.{halves}")
     out += ["",
             f"`bin/sweep run conf/paper.conf` end to end (25 cells, 5 foundations; JVM and Spark start included): "
             f"**{paper['wall_s']:.1f} s** wall, user+sys {paper['user_s'] + paper['sys_s']:.1f} s, peak RSS "

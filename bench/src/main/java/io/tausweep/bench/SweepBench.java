@@ -87,10 +87,24 @@ public final class SweepBench {
     r.put("peak_rss_mib", peakRss);
     // The second half of the cells (by end time): the rate once the JVM's warm-up (JIT compilation) is mostly
     // behind it. A diagnostic beside cells_per_s, which stays the figure of record.
-    long[] ends = TaskTimes.CELL_ENDS_MS.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[][] ends = TaskTimes.CELL_ENDS.stream().sorted(java.util.Comparator.comparingLong(e -> e[0]))
+        .toArray(long[][]::new);
     if (ends.length >= 4) {
       int half = ends.length / 2;
-      r.put("cells_per_s_second_half", (ends.length - 1 - half) / ((ends[ends.length - 1] - ends[half]) / 1e3));
+      r.put("cells_per_s_second_half", (ends.length - 1 - half) / ((ends[ends.length - 1][0] - ends[half][0]) / 1e3));
+      // Executor CPU per cell task in each half: the second half's difference between masters is what sharing the
+      // machine costs a task (caches, memory) once the code is compiled; the first half's adds the warm-up.
+      double first = 0;
+      double second = 0;
+      for (int i = 0; i < ends.length; i++) {
+        if (i < half) {
+          first += ends[i][1];
+        } else {
+          second += ends[i][1];
+        }
+      }
+      r.put("cell_cpu_ms_first_half", first / 1e6 / half);
+      r.put("cell_cpu_ms_second_half", second / 1e6 / (ends.length - half));
     }
     // Where the JVM's CPU went from the first cell stage's submission to the last one's completion (core-seconds).
     if (TaskTimes.cpuAtFirstCellStage != null && TaskTimes.cpuAtLastCellStage != null

@@ -30,8 +30,8 @@ public final class TaskTimes extends SparkListener {
   static final AtomicLong OTHER_TASKS = new AtomicLong();
   static final LongAccumulator FIRST_CELL_LAUNCH_MS = new LongAccumulator(Math::min, Long.MAX_VALUE);
   static final LongAccumulator LAST_CELL_END_MS = new LongAccumulator(Math::max, Long.MIN_VALUE);
-  /** End times (ms) of the cell tasks. */
-  static final ConcurrentLinkedQueue<Long> CELL_ENDS_MS = new ConcurrentLinkedQueue<>();
+  /** End time (ms) and executor CPU time (ns) of each cell task. */
+  static final ConcurrentLinkedQueue<long[]> CELL_ENDS = new ConcurrentLinkedQueue<>();
   /** CPU by thread group at the first cell stage's submission and at the latest cell stage's completion. */
   static volatile Map<String, Double> cpuAtFirstCellStage;
   static volatile Map<String, Double> cpuAtLastCellStage;
@@ -65,11 +65,12 @@ public final class TaskTimes extends SparkListener {
     long ms = m.executorDeserializeTime() + m.executorRunTime() + m.resultSerializationTime();
     if (Boolean.TRUE.equals(CELL_STAGES.get(e.stageId()))) {
       CELL_TASK_MS.addAndGet(ms);
-      CELL_TASK_CPU_NS.addAndGet(m.executorDeserializeCpuTime() + m.executorCpuTime());
+      long cpuNs = m.executorDeserializeCpuTime() + m.executorCpuTime();
+      CELL_TASK_CPU_NS.addAndGet(cpuNs);
       CELL_TASKS.incrementAndGet();
       FIRST_CELL_LAUNCH_MS.accumulate(e.taskInfo().launchTime());
       LAST_CELL_END_MS.accumulate(e.taskInfo().finishTime());
-      CELL_ENDS_MS.add(e.taskInfo().finishTime());
+      CELL_ENDS.add(new long[] {e.taskInfo().finishTime(), cpuNs});
     } else {
       OTHER_TASK_MS.addAndGet(ms);
       OTHER_TASKS.incrementAndGet();
