@@ -34,15 +34,19 @@ def verdict(ok):
     return "**met**" if ok else "**missed**"
 
 
+def numbered(d, name):
+    """NAME-1.json, NAME-2.json, ... as far as they go, loaded."""
+    found = []
+    while os.path.exists(os.path.join(d, f"{name}-{len(found) + 1}.json")):
+        found.append(load(d, f"{name}-{len(found) + 1}.json"))
+    return found
+
+
 def merge_rounds(d, name):
     """Combines NAME-1.json, NAME-2.json, ... (one timed round each, run alternately with the other side's
     rounds) into NAME.json: per method the best (minimum) time of each kind, the rounds' times listed; the
     highest SGEMM ceiling. Returns the merged dict (NAME.json as it is when there are no rounds)."""
-    rounds = []
-    r = 1
-    while os.path.exists(os.path.join(d, f"{name}-{r}.json")):
-        rounds.append(load(d, f"{name}-{r}.json"))
-        r += 1
+    rounds = numbered(d, name)
     if not rounds:
         return load(d, f"{name}.json")
     merged = dict(rounds[0])
@@ -67,11 +71,7 @@ def merge_rounds(d, name):
 def best_sweep(d, n):
     """The sweep on local[n]: of sweepN-1.json, sweepN-2.json, ... (run alternately with the other master's), the one
     with the most cells/s, the runs' rates listed and the highest peak RSS; sweepN.json where there are no runs."""
-    runs = []
-    r = 1
-    while os.path.exists(os.path.join(d, f"sweep{n}-{r}.json")):
-        runs.append(load(d, f"sweep{n}-{r}.json"))
-        r += 1
+    runs = numbered(d, f"sweep{n}")
     if not runs:
         return load(d, f"sweep{n}.json")
     best = dict(max(runs, key=lambda x: x["cells_per_s"]))
