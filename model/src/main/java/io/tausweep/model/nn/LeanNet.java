@@ -974,7 +974,7 @@ public final class LeanNet implements AutoCloseable {
                 if (hard) {
                     Kernels.tauGateHardInference(z, tau, gamma, out);
                 } else {
-                    Kernels.tauGateForward(z, tau, gamma, c.getSharpness(), false, false, null, out);
+                    Kernels.tauGateSoftInference(z, tau, gamma, c.getSharpness(), out);
                 }
                 return out;
             }

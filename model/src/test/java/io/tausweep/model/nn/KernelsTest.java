@@ -190,6 +190,22 @@ class KernelsTest {
     }
   }
 
+  @Test
+  void softInferenceIsTheSoftForwardPassBitForBit() {
+    int rows = 300;
+    int cols = 40;
+    Random rng = new Random(13);
+    try (Mats m = new Mats(rows, cols)) {
+      fillGateInputs(m.z, m.tau, m.gamma, rng);
+      for (int i = 0; i < rows * cols; i++) {
+        m.outSkip.buf.put(i, 99f);  // every element is written, the zeros too
+      }
+      Kernels.tauGateForward(m.z, m.tau, m.gamma, 4.0, false, false, m.gAll, m.outAll);
+      Kernels.tauGateSoftInference(m.z, m.tau, m.gamma, 4.0, m.outSkip);
+      assertBits(m.outSkip, m.outAll);
+    }
+  }
+
   private static void assertBits(FloatMat actual, FloatMat expected) {
     for (int i = 0; i < expected.length(); i++) {
       assertThat(Float.floatToRawIntBits(actual.buf.get(i))).as("element %d", i)
