@@ -108,7 +108,19 @@ class KernelsTest {
   private static final float[] EDGES = {0f, -0f, 0.25f, -0.25f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE,
       Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-30f, -1e-30f};
 
-  /** z and tau over random values and every pair of edge values (z is NaN nowhere: a diverged network's). */
+  private static final int GATE_ROWS = 300;
+  private static final int GATE_COLS = 40;
+
+  /**
+   * Work arrays whose z, tau and gamma hold random values and every pair of edge values (z is NaN nowhere: a diverged
+   * network's).
+   */
+  private static Mats gateMats(long seed) {
+    Mats m = new Mats(GATE_ROWS, GATE_COLS);
+    fillGateInputs(m.z, m.tau, m.gamma, new Random(seed));
+    return m;
+  }
+
   private static void fillGateInputs(FloatMat z, FloatMat tau, FloatMat gamma, Random rng) {
     int cols = z.cols;
     for (int c = 0; c < cols; c++) {
@@ -132,12 +144,11 @@ class KernelsTest {
 
   @Test
   void countOpenCountsZAboveTauForEveryPairOfEdgeValues() {
-    int rows = 300;
-    int cols = 40;
+    int rows = GATE_ROWS;
+    int cols = GATE_COLS;
     int classes = 10;
-    Random rng = new Random(11);
-    try (Mats m = new Mats(rows, cols)) {
-      fillGateInputs(m.z, m.tau, m.gamma, rng);
+    Random rng = new Random(111);
+    try (Mats m = gateMats(11)) {
       int[] labels = new int[rows + 5];
       for (int i = 0; i < labels.length; i++) {
         labels[i] = rng.nextInt(classes);
@@ -167,13 +178,10 @@ class KernelsTest {
 
   @Test
   void hardInferenceIsTheHardForwardPassBitForBit() {
-    int rows = 300;
-    int cols = 40;
-    Random rng = new Random(12);
-    try (Mats m = new Mats(rows, cols)) {
-      fillGateInputs(m.z, m.tau, m.gamma, rng);
+    int n = GATE_ROWS * GATE_COLS;
+    try (Mats m = gateMats(12)) {
       // gamma * z must stay finite (an infinite product times a closed gate is NaN in the float pass).
-      for (int i = 0; i < rows * cols; i++) {
+      for (int i = 0; i < n; i++) {
         float v = m.z.buf.get(i);
         if (Math.abs(v) > 1e30f) {
           m.z.buf.put(i, Math.copySign(1e30f, v));
@@ -183,7 +191,7 @@ class KernelsTest {
       Kernels.tauGateHardInference(m.z, m.tau, m.gamma, m.outSkip);
       assertBits(m.outSkip, m.outAll);
       int negativeZeros = 0;
-      for (int i = 0; i < rows * cols; i++) {
+      for (int i = 0; i < n; i++) {
         negativeZeros += Float.floatToRawIntBits(m.outAll.buf.get(i)) == 0x80000000 ? 1 : 0;
       }
       assertThat(negativeZeros).as("closed gates of positive z with negative gamma").isPositive();
@@ -192,12 +200,8 @@ class KernelsTest {
 
   @Test
   void softInferenceIsTheSoftForwardPassBitForBit() {
-    int rows = 300;
-    int cols = 40;
-    Random rng = new Random(13);
-    try (Mats m = new Mats(rows, cols)) {
-      fillGateInputs(m.z, m.tau, m.gamma, rng);
-      for (int i = 0; i < rows * cols; i++) {
+    try (Mats m = gateMats(13)) {
+      for (int i = 0; i < GATE_ROWS * GATE_COLS; i++) {
         m.outSkip.buf.put(i, 99f);  // every element is written, the zeros too
       }
       Kernels.tauGateForward(m.z, m.tau, m.gamma, 4.0, false, false, m.gAll, m.outAll);
