@@ -126,7 +126,7 @@ def section(d, label, root, sweep_conf):
             "| master | cells/s | speed-up | second half: cells/s | speed-up | outside train+eval: task time "
             "| slot time | sweep wall s | peak RSS MiB |",
             "|---|---|---|---|---|---|---|---|---|"]
-    half1, half2 = s1.get("cells_per_s_second_half"), s2.get("cells_per_s_second_half")
+    half1 = s1.get("cells_per_s_second_half")
     for s, sp in ((s1, 1.0), (s2, speedup)):
         h = s.get("cells_per_s_second_half")
         hs = f"{h:.2f} | {h / half1:.2f}x" if h and half1 else "- | -"

@@ -37,7 +37,7 @@ final class Kernels {
 
   /**
    * {@code delta = eps * 1[act > 0]}: ReLU's derivative, read off the activated output. As integers: an activation
-   * {@code max(x, 0)} is positive exactly when its bit pattern is a positive int, and {@code (-a & ~a) >> 31} is
+   * {@code max(x, 0)} is positive exactly when its bit pattern is a positive int, and {@link #positiveMask} is
    * then all ones (else 0), which masks eps's bits; a branch on the float comparison, mispredicted for about half
    * of the units, cost 8% of a Full FT step (the results are the same bit for bit; only a NaN activation, after
    * which training fails anyway, passes eps where the comparison gave 0).
@@ -54,7 +54,7 @@ final class Kernels {
       epsBits.get(r * cols, e, 0, cols);
       for (int c = 0; c < cols; c++) {
         int ac = a[c];
-        e[c] &= (-ac & ~ac) >> 31;
+        e[c] &= positiveMask(ac);
       }
       deltaBits.put(r * cols, e, 0, cols);
     }
@@ -138,7 +138,6 @@ final class Kernels {
    *
    * @param allGates false to skip the soft gate where {@code z <= 0} (0 is stored in g there): out does not depend
    *     on it, and with no sparsity penalty neither does {@link #tauGateBackward}
-   * @param g        where the gates go, for the backward pass; null in inference, which keeps none
    * @return {@code sum(g)}, for the sparsity penalty (over the gates computed)
    */
   static double tauGateForward(FloatMat z, FloatMat tau, FloatMat gamma, double sharpness, boolean hard,
@@ -161,9 +160,7 @@ final class Kernels {
         o[c] = v > 0f ? gm[c] * v * gate : 0f;
         rowSum += gate;
       }
-      if (g != null) {
-        g.buf.put(r * cols, gg, 0, cols);
-      }
+      g.buf.put(r * cols, gg, 0, cols);
       out.buf.put(r * cols, o, 0, cols);
       sum += rowSum;
     }
@@ -279,8 +276,7 @@ final class Kernels {
       outBits.get(r * cols, pi, 0, cols);
       for (int c = 0; c < cols; c++) {
         int v = zi[c];
-        int positive = (-v & ~v) >> 31;
-        pi[c] &= positive & (lessMask(tk[c], orderKey(v)) | 0x80000000);
+        pi[c] &= positiveMask(v) & (lessMask(tk[c], orderKey(v)) | 0x80000000);
       }
       outBits.put(r * cols, pi, 0, cols);
     }
@@ -310,7 +306,7 @@ final class Kernels {
       for (int c = 0; c < cols; c++) {
         int v = zi[c];
         on[n] = c;
-        n += (-v & ~v) >>> 31;
+        n += positiveMask(v) & 1;
       }
       java.util.Arrays.fill(o, 0f);
       for (int k = 0; k < n; k++) {
@@ -339,6 +335,11 @@ final class Kernels {
    */
   private static int orderKey(int bits) {
     return bits ^ ((bits >> 31) & 0x7FFFFFFF);
+  }
+
+  /** All ones when the float with these bits is above 0 (its bits a positive int), else 0; not for a NaN. */
+  private static int positiveMask(int bits) {
+    return (-bits & ~bits) >> 31;
   }
 
   /** All ones when {@code x < y} (signed, without overflow), else 0: Hacker's Delight, section 2-12. */
