@@ -224,7 +224,7 @@ public final class SweepJob {
           jsc.setJobGroup(Progress.CELL_JOB_GROUP, "tausweep " + cfg.name() + ": cells " + (next - batch.size() + 1)
               + "-" + next, false);
           JavaRDD<CellTask> rdd = jsc.parallelize(new ArrayList<>(runnable), runnable.size());
-          inFlight.add(rdd.map(c -> SweepTasks.cell(c, data, budget, dir, attempts, failOnce)).collectAsync());
+          inFlight.add(rdd.map(new SweepTasks.RunCell(data, budget, dir, attempts, failOnce)).collectAsync());
           // The group is per thread: clear it so that other jobs of this thread are not counted as cells.
           jsc.clearJobGroup();
         }

@@ -9,10 +9,12 @@ import io.tausweep.model.train.Experiment;
 import io.tausweep.model.train.FoundationRun;
 import io.tausweep.model.train.SplitCache;
 import io.tausweep.model.train.TrainingDivergedException;
+import java.io.Serial;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.apache.spark.TaskContext;
-import java.util.List;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -76,6 +78,33 @@ final class SweepTasks {
       }
     }
     return new CellOutcome(t, null, error, prov, start);
+  }
+
+  /**
+   * The map function of a cell batch: a plain class rather than a lambda, so that each task reads it back as an
+   * object with five fields instead of through a {@code SerializedLambda} and the method handles behind it.
+   */
+  static final class RunCell implements Function<CellTask, CellOutcome> {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<Mnist> mnist;
+    private final Budget budget;
+    private final String dir;
+    private final int attempts;
+    private final Set<String> failOnce;
+
+    RunCell(Broadcast<Mnist> mnist, Budget budget, String dir, int attempts, Set<String> failOnce) {
+      this.mnist = mnist;
+      this.budget = budget;
+      this.dir = dir;
+      this.attempts = attempts;
+      this.failOnce = failOnce;
+    }
+
+    @Override
+    public CellOutcome call(CellTask t) {
+      return cell(t, mnist, budget, dir, attempts, failOnce);
+    }
   }
 
   /** One line: the exception's class and message. */

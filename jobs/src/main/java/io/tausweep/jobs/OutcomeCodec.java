@@ -1,0 +1,163 @@
+package io.tausweep.jobs;
+
+import io.tausweep.jobs.Grid.CellTask;
+import io.tausweep.model.method.GateMetrics;
+import io.tausweep.model.method.NeuronStats;
+import io.tausweep.model.train.CellRun;
+import io.tausweep.model.train.EpochStats;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A cell's result as one byte array: everything of a {@link CellOutcome} but its task. A TauGate result holds 256
+ * {@link NeuronStats} records with an array each; through Java serialization every one of them is an object read
+ * back through its record constructor, which costs the driver CPU per result and the JIT seconds of compiling
+ * that machinery while the sweep's first cells run. Doubles travel as their bits, so a result decodes to values
+ * equal to the ones the task computed.
+ */
+final class OutcomeCodec {
+  private static final int VERSION = 1;
+
+  private OutcomeCodec() {}
+
+  static byte[] encode(CellOutcome o) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(o.ok() && o.run().gates() != null ? 24_576 : 512);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(VERSION);
+      writeString(out, o.error());
+      writeString(out, o.provenance().host());
+      out.writeInt(o.provenance().nd4jThreads());
+      writeString(out, o.provenance().blas());
+      out.writeLong(o.startedAt().getEpochSecond());
+      out.writeInt(o.startedAt().getNano());
+      out.writeBoolean(o.ok());
+      if (o.ok()) {
+        writeRun(out, o.run());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static CellOutcome decode(CellTask task, byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      int version = in.readUnsignedByte();
+      if (version != VERSION) {
+        throw new IllegalStateException("cell result of format " + version + ", expected " + VERSION
+            + ": the driver and the executors run different tausweep builds");
+      }
+      String error = readString(in);
+      Provenance prov = new Provenance(readString(in), in.readInt(), readString(in));
+      Instant startedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
+      CellRun run = in.readBoolean() ? readRun(in) : null;
+      return new CellOutcome(task, run, error, prov, startedAt);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void writeRun(DataOutputStream out, CellRun r) throws IOException {
+    out.writeDouble(r.acc0());
+    out.writeDouble(r.accTheta());
+    out.writeLong(r.trainableParams());
+    out.writeDouble(r.trainSeconds());
+    out.writeDouble(r.evalSeconds());
+    out.writeInt(r.epochs().size());
+    for (EpochStats e : r.epochs()) {
+      out.writeInt(e.epoch());
+      out.writeDouble(e.loss());
+      out.writeDouble(e.trainAccuracy());
+    }
+    GateMetrics g = r.gates();
+    out.writeBoolean(g != null);
+    if (g == null) {
+      return;
+    }
+    out.writeDouble(g.acc0Hard());
+    out.writeDouble(g.accThetaHard());
+    out.writeDouble(g.highActFrac());
+    out.writeInt(g.neurons().size());
+    for (NeuronStats n : g.neurons()) {
+      out.writeInt(n.layer());
+      out.writeInt(n.unit());
+      out.writeDouble(n.tau());
+      out.writeDouble(n.gamma());
+      out.writeDouble(n.fireRate0());
+      out.writeDouble(n.fireRateTheta());
+      double[] byClass = n.fireRateByClassTheta();
+      out.writeInt(byClass == null ? -1 : byClass.length);
+      if (byClass != null) {
+        for (double v : byClass) {
+          out.writeDouble(v);
+        }
+      }
+    }
+  }
+
+  private static CellRun readRun(DataInputStream in) throws IOException {
+    double acc0 = in.readDouble();
+    double accTheta = in.readDouble();
+    long params = in.readLong();
+    double trainSeconds = in.readDouble();
+    double evalSeconds = in.readDouble();
+    int epochCount = in.readInt();
+    List<EpochStats> epochs = new ArrayList<>(epochCount);
+    for (int i = 0; i < epochCount; i++) {
+      epochs.add(new EpochStats(in.readInt(), in.readDouble(), in.readDouble()));
+    }
+    GateMetrics gates = null;
+    if (in.readBoolean()) {
+      double acc0Hard = in.readDouble();
+      double accThetaHard = in.readDouble();
+      double highActFrac = in.readDouble();
+      int count = in.readInt();
+      List<NeuronStats> neurons = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        int layer = in.readInt();
+        int unit = in.readInt();
+        double tau = in.readDouble();
+        double gamma = in.readDouble();
+        double rate0 = in.readDouble();
+        double rateTheta = in.readDouble();
+        int classes = in.readInt();
+        double[] byClass = classes < 0 ? null : new double[classes];
+        for (int c = 0; c < classes; c++) {
+          byClass[c] = in.readDouble();
+        }
+        neurons.add(new NeuronStats(layer, unit, tau, gamma, rate0, rateTheta, byClass));
+      }
+      gates = new GateMetrics(acc0Hard, accThetaHard, highActFrac, neurons);
+    }
+    return new CellRun(acc0, accTheta, gates, params, trainSeconds, evalSeconds, epochs);
+  }
+
+  /** A nullable string of any length (writeUTF stops at 64 KiB, and an error message has no such bound). */
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      return null;
+    }
+    byte[] utf8 = new byte[n];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+}
