@@ -44,27 +44,62 @@ public final class Trainer {
 
   private static List<EpochStats> fit(MultiLayerNetwork net, LeanNet lean, Split data, int epochs, int batchSize,
       int evalBatchSize, double maxLoss, SplittableRandom shuffle) {
-    int n = data.size();
-    int f = data.features();
-    int full = Math.min(batchSize, n);
     List<EpochStats> stats = new ArrayList<>(epochs);
-    float[] yb = new float[full * Mlp.CLASSES];
+    try (Epochs run = new Epochs(net, lean, data, batchSize, maxLoss)) {
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        double meanLoss = run.epoch(epoch, Seeds.permutation(data.size(), shuffle));
+        double trainAcc = lean != null ? Evaluator.accuracy(lean, data, evalBatchSize)
+            : Evaluator.accuracy(net, data, evalBatchSize);
+        stats.add(new EpochStats(epoch + 1, meanLoss, trainAcc));
+      }
+    }
+    return stats;
+  }
+
+  /**
+   * One network's passes over a split, and the batch arrays they reuse. An epoch is a method of its own: the JIT
+   * then compiles the batch loop once, on its own, rather than a second time inside the loop over epochs.
+   */
+  private static final class Epochs implements AutoCloseable {
+    private final MultiLayerNetwork net;
+    private final LeanNet lean;
+    private final Split data;
+    private final int batchSize;
+    private final double maxLoss;
+    private final int full;
+    private final float[] yb;
     // One pair of arrays for full batches and one for the short last batch, if any.
-    INDArray[] features = new INDArray[2];
-    INDArray[] labels = new INDArray[2];
+    private final INDArray[] features = new INDArray[2];
+    private final INDArray[] labels = new INDArray[2];
+    private final INDArray[] products = new INDArray[2];
     // The batch's image and product rows go straight from the split into the batch arrays, one bulk put a row.
-    FloatBuffer[] featureRows = new FloatBuffer[2];
-    FloatBuffer[] productRows = new FloatBuffer[2];
-    // A network that keeps its first layer's W (BitFit, TauGate, LoRA) trains from the split's product X W,
-    // computed once (and shared with the other cells of the foundation), not per step.
-    float[] product = lean != null && lean.firstLayerWeights().isPresent() && !lean.trainsFirstLayerWeights()
-        ? FirstLayerProducts.of(lean, data) : null;
-    int pc = product == null ? 0 : product.length / n;
-    // From the product, a dense first layer never reads the images themselves: no copy of them per step.
-    boolean copyImages = product == null || lean.readsInputWithProduct();
-    INDArray[] products = new INDArray[2];
-    for (int epoch = 0; epoch < epochs; epoch++) {
-      int[] order = Seeds.permutation(n, shuffle);
+    private final FloatBuffer[] featureRows = new FloatBuffer[2];
+    private final FloatBuffer[] productRows = new FloatBuffer[2];
+    private final float[] product;
+    private final int pc;
+    private final boolean copyImages;
+
+    Epochs(MultiLayerNetwork net, LeanNet lean, Split data, int batchSize, double maxLoss) {
+      this.net = net;
+      this.lean = lean;
+      this.data = data;
+      this.batchSize = batchSize;
+      this.maxLoss = maxLoss;
+      this.full = Math.min(batchSize, data.size());
+      this.yb = new float[full * Mlp.CLASSES];
+      // A network that keeps its first layer's W (BitFit, TauGate, LoRA) trains from the split's product X W,
+      // computed once (and shared with the other cells of the foundation), not per step.
+      this.product = lean != null && lean.firstLayerWeights().isPresent() && !lean.trainsFirstLayerWeights()
+          ? FirstLayerProducts.of(lean, data) : null;
+      this.pc = product == null ? 0 : product.length / data.size();
+      // From the product, a dense first layer never reads the images themselves: no copy of them per step.
+      this.copyImages = product == null || lean.readsInputWithProduct();
+    }
+
+    /** Trains one epoch over the split in {@code order}; returns the mean minibatch loss. */
+    double epoch(int epoch, int[] order) {
+      int n = data.size();
+      int f = data.features();
       double lossSum = 0;
       for (int start = 0; start < n; start += batchSize) {
         int b = Math.min(batchSize, n - start);
@@ -102,26 +137,27 @@ public final class Trainer {
         }
         lossSum += loss * b;
       }
-      double trainAcc = lean != null ? Evaluator.accuracy(lean, data, evalBatchSize)
-          : Evaluator.accuracy(net, data, evalBatchSize);
-      stats.add(new EpochStats(epoch + 1, lossSum / n, trainAcc));
+      return lossSum / n;
     }
-    // The batch arrays live off the JVM heap: free them now rather than at some later garbage collection.
-    for (INDArray a : features) {
-      if (a != null && lean != null) {
-        a.close();
+
+    /** The batch arrays live off the JVM heap: free them now rather than at some later garbage collection. */
+    @Override
+    public void close() {
+      for (INDArray a : features) {
+        if (a != null && lean != null) {
+          a.close();
+        }
+      }
+      for (INDArray a : labels) {
+        if (a != null && lean != null) {
+          a.close();
+        }
+      }
+      for (INDArray a : products) {
+        if (a != null) {
+          a.close();
+        }
       }
     }
-    for (INDArray a : labels) {
-      if (a != null && lean != null) {
-        a.close();
-      }
-    }
-    for (INDArray a : products) {
-      if (a != null) {
-        a.close();
-      }
-    }
-    return stats;
   }
 }
