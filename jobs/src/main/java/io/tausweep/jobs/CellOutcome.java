@@ -5,6 +5,7 @@ import io.tausweep.model.train.CellRun;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * The result of one cell as it travels from the task back to the driver: the task, its run
@@ -13,6 +14,12 @@ import java.time.Instant;
  */
 public record CellOutcome(CellTask task, CellRun run, String error, Provenance provenance, Instant startedAt)
     implements Serializable {
+
+  public CellOutcome {
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(provenance, "provenance");
+    Objects.requireNonNull(startedAt, "startedAt");
+  }
 
   public boolean ok() {
     return run != null;

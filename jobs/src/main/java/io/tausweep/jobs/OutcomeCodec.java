@@ -20,8 +20,8 @@ import java.util.List;
  * A cell's result as one byte array: everything of a {@link CellOutcome} but its task. A TauGate result holds 256
  * {@link NeuronStats} records with an array each; through Java serialization every one of them is an object read
  * back through its record constructor, which costs the driver CPU per result and the JIT seconds of compiling
- * that machinery while the sweep's first cells run. Doubles travel as their bits, so a result decodes to values
- * equal to the ones the task computed.
+ * that machinery while the sweep's first cells run. Doubles travel as their 64 bits ({@code writeDouble}: every NaN
+ * as Java's one canonical NaN, as Java serialization wrote them), so a result decodes to the values the task computed.
  */
 final class OutcomeCodec {
   private static final int VERSION = 1;
@@ -29,7 +29,7 @@ final class OutcomeCodec {
   private OutcomeCodec() {}
 
   static byte[] encode(CellOutcome o) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(o.ok() && o.run().gates() != null ? 24_576 : 512);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint(o));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       writeString(out, o.error());
@@ -53,16 +53,31 @@ final class OutcomeCodec {
       int version = in.readUnsignedByte();
       if (version != VERSION) {
         throw new IllegalStateException("cell result of format " + version + ", expected " + VERSION
-            + ": the driver and the executors run different tausweep builds");
+            + ": the driver and the executors run different tausweep builds (give them the same job jar)");
       }
       String error = readString(in);
       Provenance prov = new Provenance(readString(in), in.readInt(), readString(in));
       Instant startedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
       CellRun run = in.readBoolean() ? readRun(in) : null;
+      if (in.read() != -1) {
+        throw new IllegalStateException("cell result of " + bytes.length + " bytes has bytes after its end");
+      }
       return new CellOutcome(task, run, error, prov, startedAt);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The encoded size of {@code o}, near enough that the buffer does not grow: a TauGate result is about 32 KB. */
+  private static int sizeHint(CellOutcome o) {
+    int size = 512 + (o.error() == null ? 0 : 3 * o.error().length());
+    if (o.ok()) {
+      size += 20 * o.run().epochs().size();
+      if (o.run().gates() != null) {
+        size += o.run().gates().neurons().size() * (44 + 8 * 10);
+      }
+    }
+    return size;
   }
 
   private static void writeRun(DataOutputStream out, CellRun r) throws IOException {
@@ -94,11 +109,9 @@ final class OutcomeCodec {
       out.writeDouble(n.fireRate0());
       out.writeDouble(n.fireRateTheta());
       double[] byClass = n.fireRateByClassTheta();
-      out.writeInt(byClass == null ? -1 : byClass.length);
-      if (byClass != null) {
-        for (double v : byClass) {
-          out.writeDouble(v);
-        }
+      out.writeInt(byClass.length);
+      for (double v : byClass) {
+        out.writeDouble(v);
       }
     }
   }
@@ -109,7 +122,7 @@ final class OutcomeCodec {
     long params = in.readLong();
     double trainSeconds = in.readDouble();
     double evalSeconds = in.readDouble();
-    int epochCount = in.readInt();
+    int epochCount = count(in);
     List<EpochStats> epochs = new ArrayList<>(epochCount);
     for (int i = 0; i < epochCount; i++) {
       epochs.add(new EpochStats(in.readInt(), in.readDouble(), in.readDouble()));
@@ -119,7 +132,7 @@ final class OutcomeCodec {
       double acc0Hard = in.readDouble();
       double accThetaHard = in.readDouble();
       double highActFrac = in.readDouble();
-      int count = in.readInt();
+      int count = count(in);
       List<NeuronStats> neurons = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         int layer = in.readInt();
@@ -128,9 +141,8 @@ final class OutcomeCodec {
         double gamma = in.readDouble();
         double rate0 = in.readDouble();
         double rateTheta = in.readDouble();
-        int classes = in.readInt();
-        double[] byClass = classes < 0 ? null : new double[classes];
-        for (int c = 0; c < classes; c++) {
+        double[] byClass = new double[count(in)];
+        for (int c = 0; c < byClass.length; c++) {
           byClass[c] = in.readDouble();
         }
         neurons.add(new NeuronStats(layer, unit, tau, gamma, rate0, rateTheta, byClass));
@@ -151,10 +163,24 @@ final class OutcomeCodec {
     out.write(utf8);
   }
 
+  /** A length read back, checked against what the rest of the body can hold (a corrupt one must not allocate GBs). */
+  private static int count(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > in.available()) {
+      throw new IllegalStateException("cell result holds a length of " + n + " with " + in.available()
+          + " bytes left: the result is corrupt");
+    }
+    return n;
+  }
+
   private static String readString(DataInputStream in) throws IOException {
     int n = in.readInt();
-    if (n < 0) {
+    if (n == -1) {
       return null;
+    }
+    if (n < 0 || n > in.available()) {
+      throw new IllegalStateException("cell result holds a string of " + n + " bytes with " + in.available()
+          + " left: the result is corrupt");
     }
     byte[] utf8 = new byte[n];
     in.readFully(utf8);

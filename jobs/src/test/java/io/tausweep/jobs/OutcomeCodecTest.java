@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tausweep.jobs.Grid.CellTask;
+import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.GateMetrics;
 import io.tausweep.model.method.LoRA;
 import io.tausweep.model.method.NeuronStats;
@@ -12,12 +13,15 @@ import io.tausweep.model.train.CellRun;
 import io.tausweep.model.train.EpochStats;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +31,8 @@ class OutcomeCodecTest {
   static final Instant STARTED = Instant.parse("2026-11-23T20:30:00.123456789Z");
 
   static CellTask task(Double lambda) {
-    return new CellTask("c0ffee", lambda == null ? new LoRA(5e-4, 8, 16.0) : new TauGate(3e-3, 5.0, -0.1, 1.0), 7L, 45.0, lambda,
-        "f00d");
+    AdaptationMethod method = lambda == null ? new LoRA(5e-4, 8, 16.0) : new TauGate(3e-3, 5.0, -0.1, 1.0);
+    return new CellTask("c0ffee", method, 7L, 45.0, lambda, "f00d");
   }
 
   static byte[] serialize(CellOutcome o) throws IOException {
@@ -54,7 +58,7 @@ class OutcomeCodecTest {
         byClass[c] = (u * 10 + c) / 2561.0;
       }
       neurons.add(new NeuronStats(u / 128 + 1, u % 128, -0.1 + u * 1e-3, 1.0 + Math.ulp(1.0) * u, u / 256.0,
-          Double.MIN_VALUE * u, u == 5 ? null : byClass));
+          Double.MIN_VALUE * u, byClass));
     }
     CellRun run = new CellRun(0.8501, 0.8499, new GateMetrics(0.849, 0.848, 0.28125, neurons), 512, 0.21, 0.04,
         List.of(new EpochStats(1, 0.93, 0.71), new EpochStats(2, Double.NaN, Double.POSITIVE_INFINITY)));
@@ -66,7 +70,6 @@ class OutcomeCodecTest {
     // The neurons travel inside the byte array, not as serialized records.
     assertThat(new String(serialize(o), StandardCharsets.ISO_8859_1)).doesNotContain("NeuronStats", "CellRun");
     assertThat(back.run().gates().neurons()).hasSize(256);
-    assertThat(back.run().gates().neurons().get(5).fireRateByClassTheta()).isNull();
     assertThat(back.run().gates().neurons().get(6).fireRateByClassTheta()).containsExactly(neurons.get(6)
         .fireRateByClassTheta());
   }
@@ -89,6 +92,22 @@ class OutcomeCodecTest {
     CellOutcome o = new CellOutcome(task(null), run, null, PROV, STARTED);
 
     assertThat(roundTrip(o)).isEqualTo(o);
+  }
+
+  @Test
+  void corruptResultIsRefusedNotTrusted() {
+    CellRun run = new CellRun(0.855, 0.864, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
+    byte[] body = OutcomeCodec.encode(new CellOutcome(task(null), run, null, PROV, STARTED));
+
+    byte[] longer = Arrays.copyOf(body, body.length + 1);
+    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), longer)).hasMessageContaining("bytes after its end");
+    byte[] shorter = Arrays.copyOf(body, body.length - 1);
+    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), shorter)).hasCauseInstanceOf(EOFException.class);
+    // The epoch count comes before one epoch (20 bytes) and the gates flag (1): a huge one must not be allocated.
+    byte[] huge = body.clone();
+    int at = body.length - 1 - 20 - 4;
+    ByteBuffer.wrap(huge).putInt(at, Integer.MAX_VALUE);
+    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), huge)).hasMessageContaining("length of 2147483647");
   }
 
   @Test

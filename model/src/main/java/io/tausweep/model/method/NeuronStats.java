@@ -14,6 +14,10 @@ import java.io.Serializable;
 public record NeuronStats(int layer, int unit, double tau, double gamma, double fireRate0, double fireRateTheta,
     double[] fireRateByClassTheta) implements Serializable {
 
+  public NeuronStats {
+    java.util.Objects.requireNonNull(fireRateByClassTheta, "fireRateByClassTheta");
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof NeuronStats n && layer == n.layer && unit == n.unit
