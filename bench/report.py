@@ -149,6 +149,10 @@ def section(d, label, root, sweep_conf):
                           f"the cells, {s['cell_cpu_ms_second_half']:.0f} ms in the second.")
             out.append(f"CPU of the JVM's threads during the {s['master']} cell phase of that run (core-seconds "
                        f"from /proc/self/task; cell phase x slots = {cap:.1f}): {parts}.{halves}")
+        if "cell_task_ms_by_50" in s:
+            points = ", ".join(f"{t:.0f} ({c:.0f})" for t, c in zip(s["cell_task_ms_by_50"], s["cell_cpu_ms_by_50"]))
+            out.append(f"Warm-up timeline of that {s['master']} run, a cell task's time (CPU) in ms averaged over each "
+                       f"50 cells in end order: {points}.")
     out += ["",
             f"`bin/sweep run conf/paper.conf` end to end (25 cells, 5 foundations; JVM and Spark start included): "
             f"**{paper['wall_s']:.1f} s** wall, user+sys {paper['user_s'] + paper['sys_s']:.1f} s, peak RSS "

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,9 @@ import java.util.Map;
  * </pre>
  */
 public final class SweepBench {
+  /** Cells per point of the warm-up timeline. */
+  private static final int BUCKET = 50;
+
   private SweepBench() {}
 
   public static void main(String[] args) throws IOException {
@@ -35,7 +39,7 @@ public final class SweepBench {
     int cores = cores(master);
     double load0 = Machine.loadAverage();
 
-    List<String> run = new java.util.ArrayList<>(List.of("run", conf, "--out", out, "--master", master,
+    List<String> run = new ArrayList<>(List.of("run", conf, "--out", out, "--master", master,
         "--conf", "spark.extraListeners=" + TaskTimes.class.getName()));
     if (a.containsKey("--data-dir")) {
       run.addAll(List.of("--data-dir", a.get("--data-dir")));
@@ -105,6 +109,23 @@ public final class SweepBench {
       }
       r.put("cell_cpu_ms_first_half", first / 1e6 / half);
       r.put("cell_cpu_ms_second_half", second / 1e6 / (ends.length - half));
+      // The warm-up's shape: a cell task's time and CPU, averaged over each 50 cells in end order. Time above CPU is
+      // time the task waited for a core (the JIT, the driver and the other slot's task take theirs).
+      List<Double> taskMs = new ArrayList<>();
+      List<Double> cpuMs = new ArrayList<>();
+      for (int i = 0; i < ends.length; i += BUCKET) {
+        int n = Math.min(BUCKET, ends.length - i);
+        double t = 0;
+        double c = 0;
+        for (int j = i; j < i + n; j++) {
+          t += ends[j][2];
+          c += ends[j][1] / 1e6;
+        }
+        taskMs.add(t / n);
+        cpuMs.add(c / n);
+      }
+      r.put("cell_task_ms_by_50", taskMs);
+      r.put("cell_cpu_ms_by_50", cpuMs);
     }
     // Where the JVM's CPU went from the first cell stage's submission to the last one's completion (core-seconds).
     if (TaskTimes.cpuAtFirstCellStage != null && TaskTimes.cpuAtLastCellStage != null

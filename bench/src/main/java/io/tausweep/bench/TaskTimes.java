@@ -70,7 +70,7 @@ public final class TaskTimes extends SparkListener {
       CELL_TASKS.incrementAndGet();
       FIRST_CELL_LAUNCH_MS.accumulate(e.taskInfo().launchTime());
       LAST_CELL_END_MS.accumulate(e.taskInfo().finishTime());
-      CELL_ENDS.add(new long[] {e.taskInfo().finishTime(), cpuNs});
+      CELL_ENDS.add(new long[] {e.taskInfo().finishTime(), cpuNs, ms});
     } else {
       OTHER_TASK_MS.addAndGet(ms);
       OTHER_TASKS.incrementAndGet();
