@@ -5,6 +5,7 @@ import io.tausweep.model.method.GateMetrics;
 import io.tausweep.model.method.NeuronStats;
 import io.tausweep.model.train.CellRun;
 import io.tausweep.model.train.EpochStats;
+import io.tausweep.model.train.Mlp;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -74,7 +75,7 @@ final class OutcomeCodec {
     if (o.ok()) {
       size += 20 * o.run().epochs().size();
       if (o.run().gates() != null) {
-        size += o.run().gates().neurons().size() * (44 + 8 * 10);
+        size += o.run().gates().neurons().size() * (44 + 8 * Mlp.CLASSES);
       }
     }
     return size;
@@ -165,7 +166,10 @@ final class OutcomeCodec {
 
   /** A length read back, checked against what the rest of the body can hold (a corrupt one must not allocate GBs). */
   private static int count(DataInputStream in) throws IOException {
-    int n = in.readInt();
+    return checked(in.readInt(), in);
+  }
+
+  private static int checked(int n, DataInputStream in) throws IOException {
     if (n < 0 || n > in.available()) {
       throw new IllegalStateException("cell result holds a length of " + n + " with " + in.available()
           + " bytes left: the result is corrupt");
@@ -178,10 +182,7 @@ final class OutcomeCodec {
     if (n == -1) {
       return null;
     }
-    if (n < 0 || n > in.available()) {
-      throw new IllegalStateException("cell result holds a string of " + n + " bytes with " + in.available()
-          + " left: the result is corrupt");
-    }
+    checked(n, in);
     byte[] utf8 = new byte[n];
     in.readFully(utf8);
     return new String(utf8, StandardCharsets.UTF_8);

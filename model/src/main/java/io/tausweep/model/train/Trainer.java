@@ -143,17 +143,16 @@ public final class Trainer {
     /** The batch arrays live off the JVM heap: free them now rather than at some later garbage collection. */
     @Override
     public void close() {
-      for (INDArray a : features) {
-        if (a != null && lean != null) {
-          a.close();
-        }
+      // Arrays handed to net.fit (no LeanNet) may still be referenced by the network: those are left to the GC.
+      if (lean != null) {
+        closeAll(features);
+        closeAll(labels);
       }
-      for (INDArray a : labels) {
-        if (a != null && lean != null) {
-          a.close();
-        }
-      }
-      for (INDArray a : products) {
+      closeAll(products);
+    }
+
+    private static void closeAll(INDArray[] arrays) {
+      for (INDArray a : arrays) {
         if (a != null) {
           a.close();
         }
