@@ -145,14 +145,14 @@ def section(d, label, root, sweep_conf):
             parts = ", ".join(f"{k.replace('_', ' ')} {v:.1f}" for k, v in cpu.items())
             halves = ""
             if "cell_cpu_ms_first_half" in s:
-                halves = (f" Executor CPU per cell task: {s['cell_cpu_ms_first_half']:.0f} ms in the first half of "
+                halves = (f" Executor CPU per cell: {s['cell_cpu_ms_first_half']:.0f} ms in the first half of "
                           f"the cells, {s['cell_cpu_ms_second_half']:.0f} ms in the second.")
             out.append(f"CPU of the JVM's threads during the {s['master']} cell phase of that run (core-seconds "
                        f"from /proc/self/task; cell phase x slots = {cap:.1f}): {parts}.{halves}")
         if "cell_task_ms_by_50" in s:
             points = ", ".join(f"{t:.0f} ({c:.0f})" for t, c in zip(s["cell_task_ms_by_50"], s["cell_cpu_ms_by_50"]))
-            out.append(f"Warm-up timeline of that {s['master']} run, a cell task's time (CPU) in ms averaged over each "
-                       f"50 cells in end order: {points}.")
+            out.append(f"Warm-up timeline of that {s['master']} run, a cell's task time (CPU) in ms averaged over each "
+                       f"50 cells or so in end order (a task runs up to 4 cells): {points}.")
     out += ["",
             f"`bin/sweep run conf/paper.conf` end to end (25 cells, 5 foundations; JVM and Spark start included): "
             f"**{paper['wall_s']:.1f} s** wall, user+sys {paper['user_s'] + paper['sys_s']:.1f} s, peak RSS "

@@ -1,6 +1,7 @@
 package io.tausweep.bench;
 
 import io.tausweep.jobs.SweepCli;
+import io.tausweep.jobs.SweepJob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -90,36 +91,44 @@ public final class SweepBench {
     r.put("outside_of_slots", 1 - trainEval / (cellPhase * cores));
     r.put("peak_rss_mib", peakRss);
     // The second half of the cells (by end time): the rate once the JVM's warm-up (JIT compilation) is mostly
-    // behind it. A diagnostic beside cells_per_s, which stays the figure of record.
+    // behind it. A diagnostic beside cells_per_s, which stays the figure of record. A task runs a few cells, so the
+    // halves and the timeline's points are cut at the task that holds their last cell, and CPU and task time are
+    // per cell.
     long[][] ends = TaskTimes.CELL_ENDS.stream().sorted(java.util.Comparator.comparingLong(e -> e[0]))
         .toArray(long[][]::new);
+    long counted = java.util.Arrays.stream(ends).mapToLong(e -> e[3]).sum();
+    if (counted != cells) {
+      throw new IllegalStateException("cell tasks counted " + counted + " cells in " + SweepJob.CELLS_ACCUMULATOR
+          + ", the runs table has " + cells);
+    }
     if (ends.length >= 4) {
-      int half = ends.length / 2;
-      r.put("cells_per_s_second_half", (ends.length - 1 - half) / ((ends[ends.length - 1][0] - ends[half][0]) / 1e3));
-      // Executor CPU per cell task in each half: the second half's difference between masters is what sharing the
-      // machine costs a task (caches, memory) once the code is compiled; the first half's adds the warm-up.
-      double first = 0;
-      double second = 0;
-      for (int i = 0; i < ends.length; i++) {
-        if (i < half) {
-          first += ends[i][1];
-        } else {
-          second += ends[i][1];
-        }
+      // Executor CPU per cell in each half: the second half's difference between masters is what sharing the
+      // machine costs a cell (caches, memory) once the code is compiled; the first half's adds the warm-up.
+      int half = 0;
+      long firstCells = 0;
+      double firstCpu = 0;
+      while (half < ends.length && firstCells < cells / 2) {
+        firstCells += ends[half][3];
+        firstCpu += ends[half][1];
+        half++;
       }
-      r.put("cell_cpu_ms_first_half", first / 1e6 / half);
-      r.put("cell_cpu_ms_second_half", second / 1e6 / (ends.length - half));
-      // The warm-up's shape: a cell task's time and CPU, averaged over each 50 cells in end order. Time above CPU is
-      // time the task waited for a core (the JIT, the driver and the other slot's task take theirs).
+      long secondCells = cells - firstCells;
+      double secondCpu = java.util.Arrays.stream(ends, half, ends.length).mapToDouble(e -> e[1]).sum();
+      r.put("cells_per_s_second_half", secondCells / ((ends[ends.length - 1][0] - ends[half - 1][0]) / 1e3));
+      r.put("cell_cpu_ms_first_half", firstCpu / 1e6 / firstCells);
+      r.put("cell_cpu_ms_second_half", secondCpu / 1e6 / secondCells);
+      // The warm-up's shape: a cell's task time and CPU, averaged over each 50 cells or so in end order. Time above
+      // CPU is time the task waited for a core (the JIT, the driver and the other slot's task take theirs).
       List<Double> taskMs = new ArrayList<>();
       List<Double> cpuMs = new ArrayList<>();
-      for (int i = 0; i < ends.length; i += BUCKET) {
-        int n = Math.min(BUCKET, ends.length - i);
+      for (int i = 0; i < ends.length;) {
         double t = 0;
         double c = 0;
-        for (int j = i; j < i + n; j++) {
-          t += ends[j][2];
-          c += ends[j][1] / 1e6;
+        long n = 0;
+        for (; i < ends.length && n < BUCKET; i++) {
+          t += ends[i][2];
+          c += ends[i][1] / 1e6;
+          n += ends[i][3];
         }
         taskMs.add(t / n);
         cpuMs.add(c / n);

@@ -1,10 +1,12 @@
 package io.tausweep.bench;
 
+import io.tausweep.jobs.SweepJob;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
@@ -30,7 +32,7 @@ public final class TaskTimes extends SparkListener {
   static final AtomicLong OTHER_TASKS = new AtomicLong();
   static final LongAccumulator FIRST_CELL_LAUNCH_MS = new LongAccumulator(Math::min, Long.MAX_VALUE);
   static final LongAccumulator LAST_CELL_END_MS = new LongAccumulator(Math::max, Long.MIN_VALUE);
-  /** End time (ms) and executor CPU time (ns) of each cell task. */
+  /** End time (ms), executor CPU time (ns), task time (ms) and cells of each cell task. */
   static final ConcurrentLinkedQueue<long[]> CELL_ENDS = new ConcurrentLinkedQueue<>();
   /** CPU by thread group at the first cell stage's submission and at the latest cell stage's completion. */
   static volatile Map<String, Double> cpuAtFirstCellStage;
@@ -56,6 +58,16 @@ public final class TaskTimes extends SparkListener {
     }
   }
 
+  /** The cells a cell task ran: its update of the sweep's cells accumulator (0 if none; SweepBench checks the sum). */
+  private static long cells(SparkListenerTaskEnd e) {
+    for (AccumulableInfo a : scala.jdk.javaapi.CollectionConverters.asJava(e.taskInfo().accumulables())) {
+      if (a.name().isDefined() && SweepJob.CELLS_ACCUMULATOR.equals(a.name().get()) && a.update().isDefined()) {
+        return ((Number) a.update().get()).longValue();
+      }
+    }
+    return 0;
+  }
+
   @Override
   public void onTaskEnd(SparkListenerTaskEnd e) {
     TaskMetrics m = e.taskMetrics();
@@ -70,7 +82,7 @@ public final class TaskTimes extends SparkListener {
       CELL_TASKS.incrementAndGet();
       FIRST_CELL_LAUNCH_MS.accumulate(e.taskInfo().launchTime());
       LAST_CELL_END_MS.accumulate(e.taskInfo().finishTime());
-      CELL_ENDS.add(new long[] {e.taskInfo().finishTime(), cpuNs, ms});
+      CELL_ENDS.add(new long[] {e.taskInfo().finishTime(), cpuNs, ms, cells(e)});
     } else {
       OTHER_TASK_MS.addAndGet(ms);
       OTHER_TASKS.incrementAndGet();

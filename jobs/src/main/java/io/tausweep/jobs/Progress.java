@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.Success$;
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -12,7 +13,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 /**
  * The console progress line of a sweep: cells finished and committed of the total, failed,
  * cells per minute and ETA. On a terminal the line is rewritten in place as each cell task
- * finishes; otherwise (logs, pipes) a line is printed per committed batch.
+ * finishes (a task counts its cells in an accumulator); otherwise (logs, pipes) a line is printed per committed batch.
  */
 final class Progress extends SparkListener {
   /** Spark job group of the cell jobs, so their tasks can be told from other jobs'. */
@@ -20,6 +21,7 @@ final class Progress extends SparkListener {
 
   private final String sweep;
   private final int total;
+  private final long cellsAccumulator;
   private final PrintStream console;
   private final boolean live;
   private final long start = System.nanoTime();
@@ -28,9 +30,13 @@ final class Progress extends SparkListener {
   private int committed;
   private int failed;
 
-  Progress(String sweep, int total, PrintStream console, boolean live) {
+  /**
+   * @param cellsAccumulator id of the accumulator in which the cell tasks count their finished cells
+   */
+  Progress(String sweep, int total, long cellsAccumulator, PrintStream console, boolean live) {
     this.sweep = sweep;
     this.total = total;
+    this.cellsAccumulator = cellsAccumulator;
     this.console = console;
     this.live = live;
   }
@@ -45,14 +51,25 @@ final class Progress extends SparkListener {
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
     if (end.reason() == Success$.MODULE$ && cellStages.contains(end.stageId())) {
+      long cells = cellsOf(end);
       synchronized (this) {
-        finished++;
+        finished += (int) cells;
         if (live) {
           console.print("\r" + line());
           console.flush();
         }
       }
     }
+  }
+
+  /** The cells a finished task counted in the cells accumulator (0 if Spark reported no update for it). */
+  private long cellsOf(SparkListenerTaskEnd end) {
+    for (AccumulableInfo a : scala.jdk.javaapi.CollectionConverters.asJava(end.taskInfo().accumulables())) {
+      if (a.id() == cellsAccumulator && a.update().isDefined()) {
+        return ((Number) a.update().get()).longValue();
+      }
+    }
+    return 0;
   }
 
   /** Records a committed batch. */

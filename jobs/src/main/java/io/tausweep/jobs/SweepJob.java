@@ -33,10 +33,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The sweep on Spark: foundations in parallel (one task each, cached as model files), then the
- * cells in parallel (one task each), committed to the Parquet tables in batches as they finish.
+ * cells in parallel (a few to a task), committed to the Parquet tables in batches as they finish.
  * Cells already committed for the same sweep are skipped, so rerunning a command resumes it.
  */
 public final class SweepJob {
@@ -69,6 +70,9 @@ public final class SweepJob {
       return new Options(false, 1);
     }
   }
+
+  /** Name of the accumulator in which cell tasks count their finished cells (the console's progress, Spark's UI). */
+  public static final String CELLS_ACCUMULATOR = "tausweep.cells";
 
   /** Spark setting naming cells whose task fails on its first attempt (fault-injection tests). */
   public static final String INJECT_FAIL_ONCE = "spark.tausweep.inject.fail-once";
@@ -168,10 +172,11 @@ public final class SweepJob {
       Map<String, String> foundationErrors) {
     Budget budget = cfg.budget();
     String dir = out.foundationsUri();
-    Progress progress = new Progress(cfg.name(), todo.size(), console, System.console() != null);
+    LongAccumulator cellsDone = spark.sparkContext().longAccumulator(CELLS_ACCUMULATOR);
+    Progress progress = new Progress(cfg.name(), todo.size(), cellsDone.id(), console, System.console() != null);
     spark.sparkContext().addSparkListener(progress);
     try {
-      return runBatches(jsc, data, todo, foundationErrors, budget, dir, progress);
+      return runBatches(jsc, data, todo, foundationErrors, budget, dir, progress, cellsDone);
     } finally {
       spark.sparkContext().removeSparkListener(progress);
     }
@@ -182,9 +187,22 @@ public final class SweepJob {
   /** Seconds of work a batch grows to, and its largest size. */
   static final double BATCH_SECONDS = 30;
   static final int MAX_BATCH = 4096;
+  /** Tasks per slot a batch is cut into at least, and the most cells one task runs. */
+  static final int TASKS_PER_SLOT = 4;
+  static final int MAX_CELLS_PER_TASK = 4;
+
+  /**
+   * How many tasks a batch of {@code cells} runnable cells becomes on {@code slots} slots: as few as keep every
+   * slot busy to the batch's end (at least {@link #TASKS_PER_SLOT} a slot), with at most
+   * {@link #MAX_CELLS_PER_TASK} cells in a task.
+   */
+  static int tasksFor(int cells, int slots) {
+    int perTask = Math.max(1, Math.min(MAX_CELLS_PER_TASK, cells / (slots * TASKS_PER_SLOT)));
+    return (cells + perTask - 1) / perTask;
+  }
 
   private int runBatches(JavaSparkContext jsc, Broadcast<Mnist> data, List<CellTask> todo,
-      Map<String, String> foundationErrors, Budget budget, String dir, Progress progress) {
+      Map<String, String> foundationErrors, Budget budget, String dir, Progress progress, LongAccumulator cellsDone) {
     int attempts = options.cellAttempts();
     Set<String> failOnce = new HashSet<>(java.util.Arrays.asList(
         spark.sparkContext().getConf().get(INJECT_FAIL_ONCE, "").split(",")));
@@ -223,8 +241,9 @@ public final class SweepJob {
         if (!runnable.isEmpty()) {
           jsc.setJobGroup(Progress.CELL_JOB_GROUP, "tausweep " + cfg.name() + ": cells " + (next - batch.size() + 1)
               + "-" + next, false);
-          JavaRDD<CellTask> rdd = jsc.parallelize(new ArrayList<>(runnable), runnable.size());
-          inFlight.add(rdd.map(new SweepTasks.RunCell(data, budget, dir, attempts, failOnce)).collectAsync());
+          JavaRDD<CellTask> rdd = jsc.parallelize(new ArrayList<>(runnable), tasksFor(runnable.size(), slots));
+          inFlight.add(rdd.mapPartitions(new SweepTasks.RunCells(data, budget, dir, attempts, failOnce, cellsDone))
+              .collectAsync());
           // The group is per thread: clear it so that other jobs of this thread are not counted as cells.
           jsc.clearJobGroup();
         }

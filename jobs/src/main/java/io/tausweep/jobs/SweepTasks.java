@@ -11,11 +11,14 @@ import io.tausweep.model.train.SplitCache;
 import io.tausweep.model.train.TrainingDivergedException;
 import java.io.Serial;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -81,10 +84,13 @@ final class SweepTasks {
   }
 
   /**
-   * The map function of a cell batch: a plain class rather than a lambda, so that each task reads it back as an
-   * object with five fields instead of through a {@code SerializedLambda} and the method handles behind it.
+   * The function of a cell batch's tasks: each task runs the few cells of its partition one after another and
+   * counts each finished cell in {@code cellsDone}. Several cells a task rather than one: a cell takes about a
+   * tenth of a second, and Spark's own work per task (the task and its result serialised and read back, the
+   * scheduler's and listeners' bookkeeping) is then paid once for the few. A plain class rather than a lambda,
+   * so that each task reads it back as an object with its fields instead of through a {@code SerializedLambda}.
    */
-  static final class RunCell implements Function<CellTask, CellOutcome> {
+  static final class RunCells implements FlatMapFunction<Iterator<CellTask>, CellOutcome> {
     @Serial
     private static final long serialVersionUID = 1L;
     private final Broadcast<Mnist> mnist;
@@ -92,18 +98,26 @@ final class SweepTasks {
     private final String dir;
     private final int attempts;
     private final Set<String> failOnce;
+    private final LongAccumulator cellsDone;
 
-    RunCell(Broadcast<Mnist> mnist, Budget budget, String dir, int attempts, Set<String> failOnce) {
+    RunCells(Broadcast<Mnist> mnist, Budget budget, String dir, int attempts, Set<String> failOnce,
+        LongAccumulator cellsDone) {
       this.mnist = mnist;
       this.budget = budget;
       this.dir = dir;
       this.attempts = attempts;
       this.failOnce = failOnce;
+      this.cellsDone = cellsDone;
     }
 
     @Override
-    public CellOutcome call(CellTask t) {
-      return cell(t, mnist, budget, dir, attempts, failOnce);
+    public Iterator<CellOutcome> call(Iterator<CellTask> cells) {
+      List<CellOutcome> outcomes = new ArrayList<>();
+      while (cells.hasNext()) {
+        outcomes.add(cell(cells.next(), mnist, budget, dir, attempts, failOnce));
+        cellsDone.add(1);
+      }
+      return outcomes.iterator();
     }
   }
 
