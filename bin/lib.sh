@@ -40,6 +40,20 @@ TAUSWEEP_JAVA_OPTS=(
   "-Dlog4j2.configurationFile=$TAUSWEEP_HOME/conf/log4j2.xml"
 )
 
+# The JIT settings of a sweep's JVM (`sweep run`, the bench's sweeps): C2 leaves Spark's and the driver's
+# framework code to C1 and spends its time on the training code (see conf/jit-directives.json).
+# TAUSWEEP_JIT_DIRECTIVES names another directives file; set it empty to run without one.
+TAUSWEEP_RUN_JAVA_OPTS=()
+TAUSWEEP_JIT_DIRECTIVES="${TAUSWEEP_JIT_DIRECTIVES-$TAUSWEEP_HOME/conf/jit-directives.json}"
+if [[ -n "$TAUSWEEP_JIT_DIRECTIVES" ]]; then
+  if [[ ! -f "$TAUSWEEP_JIT_DIRECTIVES" ]]; then
+    echo "error: TAUSWEEP_JIT_DIRECTIVES=$TAUSWEEP_JIT_DIRECTIVES is not a file (unset it to use" \
+      "conf/jit-directives.json, or set it empty to run without directives)" >&2
+    exit 2
+  fi
+  TAUSWEEP_RUN_JAVA_OPTS=(-XX:+UnlockDiagnosticVMOptions "-XX:CompilerDirectivesFile=$TAUSWEEP_JIT_DIRECTIVES")
+fi
+
 die() { echo "error: $*" >&2; exit 2; }
 
 # Builds the job jar and Spark's jars when missing or older than any source, pom or resource.
