@@ -42,7 +42,9 @@ TAUSWEEP_JAVA_OPTS=(
 
 # The JIT settings of a sweep's JVM (`sweep run`, the bench's sweeps): C2 leaves Spark's and the driver's
 # framework code to C1 and spends its time on the training code (see conf/jit-directives.json).
-# TAUSWEEP_JIT_DIRECTIVES names another directives file; set it empty to run without one.
+# TAUSWEEP_JIT_DIRECTIVES names another directives file; set it empty to run without one. HotSpot announces
+# the file on stdout ("1 compiler directives added"); -DisplayVMOutput keeps that line (and other output of
+# the VM's tty, such as -XX:+PrintCompilation's) off the console. VM warnings and errors still print.
 TAUSWEEP_RUN_JAVA_OPTS=()
 TAUSWEEP_JIT_DIRECTIVES="${TAUSWEEP_JIT_DIRECTIVES-$TAUSWEEP_HOME/conf/jit-directives.json}"
 if [[ -n "$TAUSWEEP_JIT_DIRECTIVES" ]]; then
@@ -51,7 +53,8 @@ if [[ -n "$TAUSWEEP_JIT_DIRECTIVES" ]]; then
       "conf/jit-directives.json, or set it empty to run without directives)" >&2
     exit 2
   fi
-  TAUSWEEP_RUN_JAVA_OPTS=(-XX:+UnlockDiagnosticVMOptions "-XX:CompilerDirectivesFile=$TAUSWEEP_JIT_DIRECTIVES")
+  TAUSWEEP_RUN_JAVA_OPTS=(-XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput
+    "-XX:CompilerDirectivesFile=$TAUSWEEP_JIT_DIRECTIVES")
 fi
 
 die() { echo "error: $*" >&2; exit 2; }
