@@ -99,7 +99,7 @@ public final class SweepBench {
     long counted = java.util.Arrays.stream(ends).mapToLong(e -> e[3]).sum();
     if (counted != cells) {
       throw new IllegalStateException("cell tasks counted " + counted + " cells in " + SweepJob.CELLS_ACCUMULATOR
-          + ", the runs table has " + cells);
+          + ", the runs table has " + cells + " ok ones (a cell failed? see " + out + "'s runs table)");
     }
     if (ends.length >= 4) {
       // Executor CPU per cell in each half: the second half's difference between masters is what sharing the

@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
-import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
@@ -58,16 +57,6 @@ public final class TaskTimes extends SparkListener {
     }
   }
 
-  /** The cells a cell task ran: its update of the sweep's cells accumulator (0 if none; SweepBench checks the sum). */
-  private static long cells(SparkListenerTaskEnd e) {
-    for (AccumulableInfo a : scala.jdk.javaapi.CollectionConverters.asJava(e.taskInfo().accumulables())) {
-      if (a.name().isDefined() && SweepJob.CELLS_ACCUMULATOR.equals(a.name().get()) && a.update().isDefined()) {
-        return ((Number) a.update().get()).longValue();
-      }
-    }
-    return 0;
-  }
-
   @Override
   public void onTaskEnd(SparkListenerTaskEnd e) {
     TaskMetrics m = e.taskMetrics();
@@ -82,7 +71,7 @@ public final class TaskTimes extends SparkListener {
       CELL_TASKS.incrementAndGet();
       FIRST_CELL_LAUNCH_MS.accumulate(e.taskInfo().launchTime());
       LAST_CELL_END_MS.accumulate(e.taskInfo().finishTime());
-      CELL_ENDS.add(new long[] {e.taskInfo().finishTime(), cpuNs, ms, cells(e)});
+      CELL_ENDS.add(new long[] {e.taskInfo().finishTime(), cpuNs, ms, SweepJob.cellsOf(e.taskInfo())});
     } else {
       OTHER_TASK_MS.addAndGet(ms);
       OTHER_TASKS.incrementAndGet();

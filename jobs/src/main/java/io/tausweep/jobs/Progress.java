@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.Success$;
-import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -21,7 +20,6 @@ final class Progress extends SparkListener {
 
   private final String sweep;
   private final int total;
-  private final long cellsAccumulator;
   private final PrintStream console;
   private final boolean live;
   private final long start = System.nanoTime();
@@ -30,13 +28,9 @@ final class Progress extends SparkListener {
   private int committed;
   private int failed;
 
-  /**
-   * @param cellsAccumulator id of the accumulator in which the cell tasks count their finished cells
-   */
-  Progress(String sweep, int total, long cellsAccumulator, PrintStream console, boolean live) {
+  Progress(String sweep, int total, PrintStream console, boolean live) {
     this.sweep = sweep;
     this.total = total;
-    this.cellsAccumulator = cellsAccumulator;
     this.console = console;
     this.live = live;
   }
@@ -51,7 +45,7 @@ final class Progress extends SparkListener {
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
     if (end.reason() == Success$.MODULE$ && cellStages.contains(end.stageId())) {
-      long cells = cellsOf(end);
+      long cells = SweepJob.cellsOf(end.taskInfo());
       synchronized (this) {
         finished += (int) cells;
         if (live) {
@@ -60,16 +54,6 @@ final class Progress extends SparkListener {
         }
       }
     }
-  }
-
-  /** The cells a finished task counted in the cells accumulator (0 if Spark reported no update for it). */
-  private long cellsOf(SparkListenerTaskEnd end) {
-    for (AccumulableInfo a : scala.jdk.javaapi.CollectionConverters.asJava(end.taskInfo().accumulables())) {
-      if (a.id() == cellsAccumulator && a.update().isDefined()) {
-        return ((Number) a.update().get()).longValue();
-      }
-    }
-    return 0;
   }
 
   /** Records a committed batch. */

@@ -29,6 +29,8 @@ import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.TaskInfo;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -73,6 +75,16 @@ public final class SweepJob {
 
   /** Name of the accumulator in which cell tasks count their finished cells (the console's progress, Spark's UI). */
   public static final String CELLS_ACCUMULATOR = "tausweep.cells";
+
+  /** The cells a finished cell task ran: its update of the {@link #CELLS_ACCUMULATOR} (0 if it reported none). */
+  public static long cellsOf(TaskInfo task) {
+    for (AccumulableInfo a : scala.jdk.javaapi.CollectionConverters.asJava(task.accumulables())) {
+      if (a.name().isDefined() && CELLS_ACCUMULATOR.equals(a.name().get()) && a.update().isDefined()) {
+        return ((Number) a.update().get()).longValue();
+      }
+    }
+    return 0;
+  }
 
   /** Spark setting naming cells whose task fails on its first attempt (fault-injection tests). */
   public static final String INJECT_FAIL_ONCE = "spark.tausweep.inject.fail-once";
@@ -173,7 +185,7 @@ public final class SweepJob {
     Budget budget = cfg.budget();
     String dir = out.foundationsUri();
     LongAccumulator cellsDone = spark.sparkContext().longAccumulator(CELLS_ACCUMULATOR);
-    Progress progress = new Progress(cfg.name(), todo.size(), cellsDone.id(), console, System.console() != null);
+    Progress progress = new Progress(cfg.name(), todo.size(), console, System.console() != null);
     spark.sparkContext().addSparkListener(progress);
     try {
       return runBatches(jsc, data, todo, foundationErrors, budget, dir, progress, cellsDone);

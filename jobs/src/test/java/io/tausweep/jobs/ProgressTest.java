@@ -59,7 +59,7 @@ class ProgressTest {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LongAccumulator cells = spark.sparkContext().longAccumulator(SweepJob.CELLS_ACCUMULATOR);
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    Progress progress = new Progress("t", 40, cells.id(), new PrintStream(buf, true, StandardCharsets.UTF_8), true);
+    Progress progress = new Progress("t", 40, new PrintStream(buf, true, StandardCharsets.UTF_8), true);
     spark.sparkContext().addSparkListener(progress);
     try {
       List<Integer> items = IntStream.range(0, 23).boxed().toList();
