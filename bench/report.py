@@ -118,7 +118,7 @@ def section(d, label, root, sweep_conf):
                    f"{ratios[name]:.2f}x ({cpu_ratios[name]:.2f}x) | {j['acc_theta']:.3f} / {p['acc_theta']:.3f} |")
     speedup = s2["cells_per_s"] / s1["cells_per_s"]
     out += ["",
-            f"Sweep `{sweep_conf}` ({s1['cells']} TauGate cells, 2 foundations), cells/s over the "
+            f"Sweep `{sweep_conf}` ({s1['cells']} cells, {s1.get('foundations', '?')} foundations), cells/s over the "
             "cell phase (first cell task start to last cell task end), the best run of each master (every run's rate in "
             "brackets; local[1] and local[2] alternately, each in a fresh JVM); outside train+eval = 1 - sum(train_seconds "
             "+ eval_seconds) / cell-task time (Spark task metrics), and / (cell phase x cores):",
@@ -138,6 +138,11 @@ def section(d, label, root, sweep_conf):
     out += ["",
             "The second half of the cells (by end time) is a diagnostic: the rate once most of the JVM's warm-up "
             "is behind it; the targets use the whole cell phase."]
+    if "cells_per_s_first_cells" in s1 and "cells_per_s_first_cells" in s2:
+        f1, f2 = s1["cells_per_s_first_cells"], s2["cells_per_s_first_cells"]
+        out.append(f"Over the first {s1['first_cells']} cells of those runs (by end time, from the phase's start: "
+                   f"what a sweep of the bench's earlier size reads, warm-up and all): {f1:.2f} cells/s on local[1], "
+                   f"{f2:.2f} on local[2], {f2 / f1:.2f}x.")
     for s in (s1, s2):
         cpu = s.get("cell_phase_cpu_s")
         if cpu:
@@ -194,7 +199,7 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--label", default="latest")
     ap.add_argument("--update")
-    ap.add_argument("--sweep-conf", default="bench/conf/sweep400.conf", help="the sweep bench/run ran (for the text)")
+    ap.add_argument("--sweep-conf", default="bench/conf/sweep1200.conf", help="the sweep bench/run ran (for the text)")
     a = ap.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     text = section(a.dir, a.label, root, a.sweep_conf)

@@ -22,12 +22,14 @@ import java.util.Map;
  * idle slots). Run it once per master, each in a fresh JVM, so neither inherits a warm JIT. Usage:
  *
  * <pre>
- *   SweepBench --conf bench/conf/sweep400.conf --master local[2] --out DIR --result FILE.json [--data-dir DIR]
+ *   SweepBench --conf bench/conf/sweep1200.conf --master local[2] --out DIR --result FILE.json [--data-dir DIR]
  * </pre>
  */
 public final class SweepBench {
   /** Cells per point of the warm-up timeline. */
   private static final int BUCKET = 50;
+  /** The sweep size of the bench's earlier runs (sessions 1-8): the rate over a longer sweep's first cells. */
+  static final int FIRST_CELLS = 400;
 
   private SweepBench() {}
 
@@ -59,7 +61,8 @@ public final class SweepBench {
     ByteArrayOutputStream csv = new ByteArrayOutputStream();
     int q = SweepCli.execute(new PrintStream(csv, true, StandardCharsets.UTF_8), System.err, "sql", "--out", out,
         "--master", "local[1]", "--csv",
-        "SELECT count(*) AS n, sum(train_seconds) AS t, sum(eval_seconds) AS e FROM runs WHERE status = 'ok'");
+        "SELECT count(*) AS n, sum(train_seconds) AS t, sum(eval_seconds) AS e, count(DISTINCT foundation_id) AS f "
+            + "FROM runs WHERE status = 'ok'");
     if (q != 0) {
       throw new IllegalStateException("sweep sql exited " + q);
     }
@@ -67,6 +70,7 @@ public final class SweepBench {
         .split(",");
     long cells = Long.parseLong(row[0]);
     double trainEval = Double.parseDouble(row[1]) + Double.parseDouble(row[2]);
+    long foundations = Long.parseLong(row[3]);
 
     double cellTaskS = TaskTimes.CELL_TASK_MS.get() / 1e3;
     double cellPhase = (TaskTimes.LAST_CELL_END_MS.get() - TaskTimes.FIRST_CELL_LAUNCH_MS.get()) / 1e3;
@@ -76,6 +80,7 @@ public final class SweepBench {
     r.put("master", master);
     r.put("cores", cores);
     r.put("cells", cells);
+    r.put("foundations", foundations);
     r.put("wall_s", wall);
     r.put("cell_phase_s", cellPhase);
     r.put("cells_per_s", cells / cellPhase);
@@ -115,6 +120,17 @@ public final class SweepBench {
       long secondCells = cells - firstCells;
       double secondCpu = java.util.Arrays.stream(ends, half, ends.length).mapToDouble(e -> e[1]).sum();
       r.put("cells_per_s_second_half", secondCells / ((ends[ends.length - 1][0] - ends[half - 1][0]) / 1e3));
+      // The rate from the phase's start to the end of the task that holds the FIRST_CELLS-th cell (end order): what
+      // a sweep of that size would have read, warm-up and all, for comparison with the earlier runs.
+      if (cells > FIRST_CELLS) {
+        long n = 0;
+        int i = 0;
+        while (n < FIRST_CELLS) {
+          n += ends[i++][3];
+        }
+        r.put("first_cells", n);
+        r.put("cells_per_s_first_cells", n / ((ends[i - 1][0] - TaskTimes.FIRST_CELL_LAUNCH_MS.get()) / 1e3));
+      }
       r.put("cell_cpu_ms_first_half", firstCpu / 1e6 / firstCells);
       r.put("cell_cpu_ms_second_half", secondCpu / 1e6 / secondCells);
       // The warm-up's shape: a cell's task time and CPU, averaged over each 50 cells or so in end order. Time above
