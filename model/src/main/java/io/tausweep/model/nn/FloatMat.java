@@ -72,9 +72,12 @@ final class FloatMat {
     return new FloatMat(a, rows, cols, colMajor, ptr, view.asBuffer());
   }
 
-  /** A new uninitialised row-major matrix outside any workspace; close {@link #array} to free it. */
+  /**
+   * An uninitialised row-major matrix outside any workspace, from this thread's {@link WorkArrays}; give
+   * {@link #array} back there (or close it) when done.
+   */
   static FloatMat allocate(int rows, int cols) {
-    return of(org.nd4j.linalg.factory.Nd4j.createUninitializedDetached(DataType.FLOAT, 'c', rows, cols));
+    return of(WorkArrays.take(rows, cols));
   }
 
   /**

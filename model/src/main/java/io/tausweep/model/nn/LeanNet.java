@@ -338,13 +338,42 @@ public final class LeanNet implements AutoCloseable {
      * and share it between networks with the same W (e.g. every cell of a foundation but Full FT).
      */
     public Optional<INDArray> firstLayerWeights() {
+        FloatMat w = firstLayerW();
+        return w == null ? Optional.empty() : Optional.of(w.array);
+    }
+
+    /**
+     * {@link #firstLayerWeights}' elements in row-major order, copied into a Java array straight from their memory
+     * (a cache of first-layer products compares them once per evaluation; an ND4J {@code dup} allocated and freed
+     * 400 KB off the heap each time).
+     */
+    public Optional<float[]> firstLayerWeightsRowMajor() {
+        FloatMat w = firstLayerW();
+        if (w == null) {
+            return Optional.empty();
+        }
+        float[] out = new float[w.rows * w.cols];
+        w.buf.get(0, out);
+        if (w.colMajor) {
+            float[] stored = out;
+            out = new float[stored.length];
+            for (int c = 0; c < w.cols; c++) {
+                for (int r = 0; r < w.rows; r++) {
+                    out[r * w.cols + c] = stored[c * w.rows + r];
+                }
+            }
+        }
+        return Optional.of(out);
+    }
+
+    private FloatMat firstLayerW() {
         if (steps[0] instanceof DenseStep d) {
-            return Optional.of(d.w.array);
+            return d.w;
         }
         if (steps[0] instanceof LoRAStep l) {
-            return Optional.of(l.w.array);
+            return l.w;
         }
-        return Optional.empty();
+        return null;
     }
 
     /**
@@ -428,10 +457,10 @@ public final class LeanNet implements AutoCloseable {
             this.wc = wc;
         }
 
-        /** Frees the packed rows. */
+        /** Gives the packed rows' memory back ({@link WorkArrays}). */
         @Override
         public void close() {
-            wc.array.close();
+            WorkArrays.give(wc.array);
         }
     }
 
@@ -797,7 +826,7 @@ public final class LeanNet implements AutoCloseable {
             for (FloatMat[] shapes : slots) {
                 if (shapes != null) {
                     for (FloatMat m : shapes) {
-                        m.array.close();
+                        WorkArrays.give(m.array);
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package io.tausweep.model.train;
 
 import io.tausweep.model.nn.LeanNet;
+import io.tausweep.model.nn.WorkArrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -107,10 +108,8 @@ public final class Evaluator {
         return net.countCorrect(0, x, data.y(), start);
       }
       if (xw == null || xw.rows() != b) {
-        if (xw != null) {
-          xw.close();
-        }
-        xw = Split.matrix(b, cols);
+        WorkArrays.give(xw);
+        xw = WorkArrays.take(b, cols);
       }
       if (rowsOfW != null) {
         net.firstLayerProduct(packed.x().get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all()), rowsOfW,
@@ -123,10 +122,8 @@ public final class Evaluator {
 
     @Override
     public void close() {
-      if (xw != null) {
-        xw.close();
-        xw = null;
-      }
+      WorkArrays.give(xw);
+      xw = null;
       if (rowsOfW != null) {
         rowsOfW.close();
         rowsOfW = null;

@@ -42,7 +42,7 @@ final class FirstLayerProducts {
     if (w == null || !shareable(net)) {
       return null;
     }
-    float[] weights = w.dup('c').reshape(w.length()).toFloatVector();
+    float[] weights = net.firstLayerWeightsRowMajor().orElseThrow();
     synchronized (ENTRIES) {
       for (Iterator<Entry> it = ENTRIES.iterator(); it.hasNext(); ) {
         Entry e = it.next();

@@ -1,6 +1,7 @@
 package io.tausweep.model.train;
 
 import io.tausweep.model.nn.LeanNet;
+import io.tausweep.model.nn.WorkArrays;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,9 +106,9 @@ public final class Trainer {
         int b = Math.min(batchSize, n - start);
         int k = b == full ? 0 : 1;
         if (features[k] == null) {
-          features[k] = Split.matrix(b, f);
-          labels[k] = Split.matrix(b, Mlp.CLASSES);
-          products[k] = product == null ? null : Split.matrix(b, pc);
+          features[k] = WorkArrays.take(b, f);
+          labels[k] = WorkArrays.take(b, Mlp.CLASSES);
+          products[k] = product == null ? null : WorkArrays.take(b, pc);
           featureRows[k] = Split.buffer(features[k]);
           productRows[k] = product == null ? null : Split.buffer(products[k]);
         }
@@ -140,22 +141,23 @@ public final class Trainer {
       return lossSum / n;
     }
 
-    /** The batch arrays live off the JVM heap: free them now rather than at some later garbage collection. */
+    /**
+     * The batch arrays live off the JVM heap: they go back to this thread's {@link WorkArrays} now rather than to
+     * some later garbage collection.
+     */
     @Override
     public void close() {
       // Arrays handed to net.fit (no LeanNet) may still be referenced by the network: those are left to the GC.
       if (lean != null) {
-        closeAll(features);
-        closeAll(labels);
+        giveAll(features);
+        giveAll(labels);
       }
-      closeAll(products);
+      giveAll(products);
     }
 
-    private static void closeAll(INDArray[] arrays) {
+    private static void giveAll(INDArray[] arrays) {
       for (INDArray a : arrays) {
-        if (a != null) {
-          a.close();
-        }
+        WorkArrays.give(a);
       }
     }
   }

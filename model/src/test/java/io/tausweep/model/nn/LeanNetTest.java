@@ -115,6 +115,41 @@ class LeanNetTest {
     }
   }
 
+  /**
+   * A cell's work arrays come from the previous cell's ({@link WorkArrays}) with whatever that cell left in them: the
+   * same training and outputs, bit for bit, on arrays freshly allocated and on reused ones filled with NaN.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("networks")
+  void reusedWorkArraysChangeNothing(String name, AdaptationMethod method, Double lambda) {
+    MultiLayerNetwork foundation = pretrained();
+    WorkArrays.clear();
+    float[][] fresh = trainAndEvaluate(foundation, method, lambda);
+    long kept = WorkArrays.keptBytes();
+    assertThat(kept).as(name + ": the closed executor kept its arrays").isGreaterThan(0);
+    WorkArrays.fillKept(Float.NaN);
+    float[][] reused = trainAndEvaluate(foundation, method, lambda);
+    assertThat(reused[0]).as(name + " parameters").isEqualTo(fresh[0]);
+    assertThat(reused[1]).as(name + " output").isEqualTo(fresh[1]);
+    assertThat(WorkArrays.keptBytes()).as(name + ": the second executor reused the kept arrays").isEqualTo(kept);
+    WorkArrays.clear();
+    assertThat(WorkArrays.keptBytes()).isZero();
+  }
+
+  /** Five steps (full and short batches) and an output through a LeanNet that is then closed: parameters, output. */
+  private static float[][] trainAndEvaluate(MultiLayerNetwork foundation, AdaptationMethod method, Double lambda) {
+    MultiLayerNetwork net = prepare(foundation, method, lambda);
+    SplittableRandom rng = new SplittableRandom(8);
+    float[] out;
+    try (LeanNet executor = LeanNet.compile(net).orElseThrow()) {
+      for (int b : new int[] {32, 32, 20, 32, 20}) {
+        executor.fit(batch(rng, b), labels(rng, b));
+      }
+      out = executor.output(batch(rng, 50)).dup().reshape(50L * Mlp.CLASSES).toFloatVector();
+    }
+    return new float[][] {net.params().toFloatVector(), out};
+  }
+
   static double maxAbsDiff(INDArray a, INDArray b) {
     double[] x = values(a);
     double[] y = values(b);
