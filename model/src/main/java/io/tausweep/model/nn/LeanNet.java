@@ -343,27 +343,30 @@ public final class LeanNet implements AutoCloseable {
     }
 
     /**
-     * {@link #firstLayerWeights}' elements in row-major order, copied into a Java array straight from their memory
-     * (a cache of first-layer products compares them once per evaluation; an ND4J {@code dup} allocated and freed
-     * 400 KB off the heap each time).
+     * {@link #firstLayerWeights}' elements in the order they lie in memory, copied into a Java array in one bulk read
+     * (a cache of first-layer products compares them once per evaluation; an ND4J {@code dup} into row-major order
+     * allocated and freed 400 KB off the heap each time).
      */
-    public Optional<float[]> firstLayerWeightsRowMajor() {
+    public Optional<StoredMatrix> firstLayerWeightsAsStored() {
         FloatMat w = firstLayerW();
         if (w == null) {
             return Optional.empty();
         }
-        float[] out = new float[w.rows * w.cols];
-        w.buf.get(0, out);
-        if (w.colMajor) {
-            float[] stored = out;
-            out = new float[stored.length];
-            for (int c = 0; c < w.cols; c++) {
-                for (int r = 0; r < w.rows; r++) {
-                    out[r * w.cols + c] = stored[c * w.rows + r];
-                }
-            }
+        float[] elements = new float[w.rows * w.cols];
+        w.buf.get(0, elements);
+        return Optional.of(new StoredMatrix(w.rows, w.cols, w.colMajor, elements));
+    }
+
+    /**
+     * A matrix's elements as they lie in memory: row after row, or column after column where {@code columnMajor}.
+     * Two are the same matrix when shape, layout and elements ({@link #sameAs}) are.
+     */
+    public record StoredMatrix(int rows, int cols, boolean columnMajor, float[] elements) {
+        /** Same shape, layout and elements, compared as {@link Arrays#equals(float[], float[])} does. */
+        public boolean sameAs(StoredMatrix o) {
+            return rows == o.rows && cols == o.cols && columnMajor == o.columnMajor
+                && Arrays.equals(elements, o.elements);
         }
-        return Optional.of(out);
     }
 
     private FloatMat firstLayerW() {

@@ -2,7 +2,6 @@ package io.tausweep.model.train;
 
 import io.tausweep.model.nn.LeanNet;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class FirstLayerProducts {
   static final int CAPACITY = 16;
 
-  private record Entry(float[] split, float[] weights, float[] product) {}
+  private record Entry(float[] split, LeanNet.StoredMatrix weights, float[] product) {}
 
   /** Most recently used first. */
   private static final Deque<Entry> ENTRIES = new ArrayDeque<>();
@@ -42,11 +41,11 @@ final class FirstLayerProducts {
     if (w == null || !shareable(net)) {
       return null;
     }
-    float[] weights = net.firstLayerWeightsRowMajor().orElseThrow();
+    LeanNet.StoredMatrix weights = net.firstLayerWeightsAsStored().orElseThrow();
     synchronized (ENTRIES) {
       for (Iterator<Entry> it = ENTRIES.iterator(); it.hasNext(); ) {
         Entry e = it.next();
-        if (e.split() == data.x() && Arrays.equals(e.weights(), weights)) {
+        if (e.split() == data.x() && e.weights().sameAs(weights)) {
           it.remove();
           ENTRIES.addFirst(e);
           return e.product();
