@@ -3,6 +3,7 @@ TAUSWEEP_HOME="${TAUSWEEP_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export TAUSWEEP_HOME
 JOB_JAR="$TAUSWEEP_HOME/jobs/target/tausweep-jobs.jar"
 SPARK_JARS="$TAUSWEEP_HOME/jobs/target/spark/jars"
+HADOOP_JARS="$TAUSWEEP_HOME/jobs/target/hadoop/jars"
 
 # Everything binds to loopback on these machines; one ND4J/OpenMP thread per Spark task.
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
@@ -62,7 +63,7 @@ die() { echo "error: $*" >&2; exit 2; }
 # Builds the job jar and Spark's jars when missing or older than any source, pom or resource.
 tausweep_build_if_needed() {
   command -v java >/dev/null || die "java not found on PATH (install a Java 17 JDK, e.g. apt-get install openjdk-17-jdk)"
-  if [[ -f "$JOB_JAR" && -d "$SPARK_JARS" ]] && [[ -z "$(find "$TAUSWEEP_HOME"/pom.xml \
+  if [[ -f "$JOB_JAR" && -d "$SPARK_JARS" && -d "$HADOOP_JARS" ]] && [[ -z "$(find "$TAUSWEEP_HOME"/pom.xml \
       "$TAUSWEEP_HOME"/{model,analysis,jobs}/pom.xml "$TAUSWEEP_HOME"/{model,analysis,jobs}/src/main \
       -newer "$JOB_JAR" -type f 2>/dev/null | head -1)" ]]; then
     return 0

@@ -48,7 +48,19 @@ public final class Report {
    */
   public static List<Path> write(SparkSession spark, Path outDir, String sweepOrNull) {
     Path root = outDir.toAbsolutePath().normalize();
-    ResultViews.register(spark, root);
+    return write(spark, root.toUri().toString(), root.toString(), root, sweepOrNull);
+  }
+
+  /**
+   * As {@link #write(SparkSession, Path, String)} for results on any Hadoop file system ({@code outUri}, named
+   * {@code outName} in the report), the report going under the local directory {@code reportRoot}
+   * ({@code reportRoot/report/SWEEP/}).
+   */
+  public static List<Path> write(SparkSession spark, String outUri, String outName, Path reportRoot,
+      String sweepOrNull) {
+    String outDir = outName;
+    Path root = reportRoot.toAbsolutePath().normalize();
+    ResultViews.register(spark, outUri);
     List<String> sweeps = spark.sql("SELECT DISTINCT sweep FROM runs ORDER BY sweep").collectAsList().stream()
         .map(r -> r.getString(0)).toList();
     if (sweeps.isEmpty()) {
@@ -68,7 +80,7 @@ public final class Report {
     spark.catalog().cacheTable(ResultSchema.RUNS);
     try {
       for (String sweep : chosen) {
-        written.addAll(writeOne(spark, root, sweep));
+        written.addAll(writeOne(spark, root, outName, sweep));
       }
     } finally {
       spark.catalog().uncacheTable(ResultSchema.RUNS);
@@ -76,7 +88,7 @@ public final class Report {
     return written;
   }
 
-  private static List<Path> writeOne(SparkSession spark, Path root, String sweep) {
+  private static List<Path> writeOne(SparkSession spark, Path root, String outName, String sweep) {
     if (!SAFE_NAME.matcher(sweep).matches() || sweep.contains("..")) {
       throw new IllegalArgumentException("Cannot write a report for sweep '" + sweep + "': not a safe directory name"
           + " (sweep names are letters, digits, '.', '_', '-')");
@@ -92,7 +104,7 @@ public final class Report {
           Plots.lambdaTradeoff(spark, sweep, dir.resolve(Plots.LAMBDA_TRADEOFF_PNG)),
           Plots.accuracyVersusAngle(spark, sweep, dir.resolve(Plots.ACC_VS_ANGLE_PNG)),
           Plots.parametersVersusAccuracy(spark, sweep, dir.resolve(Plots.PARAMS_VS_ACC_PNG)));
-      Doc doc = document(spark, root, sweep, figures);
+      Doc doc = document(spark, outName, sweep, figures);
       written.add(writeAtomically(dir.resolve(MARKDOWN), doc.markdown()));
       written.add(writeAtomically(dir.resolve(HTML), doc.html()));
       figures.stream().filter(Plots.Figure::drawn).forEach(f -> written.add(f.file()));
@@ -103,7 +115,7 @@ public final class Report {
     return written;
   }
 
-  static Doc document(SparkSession spark, Path root, String sweep, List<Plots.Figure> figures) {
+  static Doc document(SparkSession spark, String root, String sweep, List<Plots.Figure> figures) {
     Doc doc = new Doc("tausweep report: sweep " + sweep);
     doc.para(provenance(spark, root, sweep));
 
@@ -201,7 +213,7 @@ public final class Report {
         "Δ acc θ [95% CI]", "p (θ)"), new boolean[] {false, true, true, true, true, true, true, true}, out);
   }
 
-  private static String provenance(SparkSession spark, Path root, String sweep) {
+  private static String provenance(SparkSession spark, String root, String sweep) {
     Row r = spark.sql("""
         SELECT concat_ws(', ', sort_array(collect_set(config_hash))),
                concat_ws(', ', sort_array(collect_set(code_version))),

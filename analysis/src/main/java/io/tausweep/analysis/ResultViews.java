@@ -1,6 +1,5 @@
 package io.tausweep.analysis;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -55,17 +54,43 @@ public final class ResultViews {
    * @throws IllegalArgumentException when {@code out} holds no runs table
    */
   public static void register(SparkSession spark, Path out) {
-    Path runs = out.resolve(ResultSchema.RUNS);
-    if (!Files.isDirectory(runs)) {
-      throw new IllegalArgumentException("No results in " + out + ": " + runs
-          + " does not exist (run 'bin/sweep run CONF --out " + out + "' first, or fix --out)");
+    register(spark, out.toAbsolutePath().normalize().toUri().toString());
+  }
+
+  /**
+   * As {@link #register(SparkSession, Path)}, for an output directory on any Hadoop file system ({@code file:},
+   * {@code hdfs://}, {@code s3a://}, ...), opened with the session's Hadoop configuration.
+   */
+  public static void register(SparkSession spark, String out) {
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(out);
+    org.apache.hadoop.fs.Path runs = new org.apache.hadoop.fs.Path(root, ResultSchema.RUNS);
+    if (!isDirectory(spark, runs)) {
+      String name = display(root);
+      throw new IllegalArgumentException("No results in " + name + ": " + display(runs)
+          + " does not exist (run 'bin/sweep run CONF --out " + name + "' first, or fix --out)");
     }
-    read(spark, runs, ResultSchema.RUNS_SCHEMA).createOrReplaceTempView(ResultSchema.RUNS);
-    readOrEmpty(spark, out.resolve(ResultSchema.EPOCHS), ResultSchema.EPOCHS_SCHEMA)
+    read(spark, runs.toString(), ResultSchema.RUNS_SCHEMA).createOrReplaceTempView(ResultSchema.RUNS);
+    readOrEmpty(spark, new org.apache.hadoop.fs.Path(root, ResultSchema.EPOCHS), ResultSchema.EPOCHS_SCHEMA)
         .createOrReplaceTempView(ResultSchema.EPOCHS);
-    readOrEmpty(spark, out.resolve(ResultSchema.NEURONS), ResultSchema.NEURONS_SCHEMA)
+    readOrEmpty(spark, new org.apache.hadoop.fs.Path(root, ResultSchema.NEURONS), ResultSchema.NEURONS_SCHEMA)
         .createOrReplaceTempView(ResultSchema.NEURONS);
     registerDerived(spark);
+  }
+
+  /** A path as users name it: a local path for the local file system, else its URI. */
+  private static String display(org.apache.hadoop.fs.Path p) {
+    java.net.URI u = p.toUri();
+    return "file".equals(u.getScheme()) ? Path.of(u).toString() : p.toString();
+  }
+
+  private static boolean isDirectory(SparkSession spark, org.apache.hadoop.fs.Path p) {
+    try {
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(p).isDirectory();
+    } catch (java.io.FileNotFoundException e) {
+      return false;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot read " + p + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -173,12 +198,12 @@ public final class ResultViews {
     return String.join(", ", schema.fieldNames());
   }
 
-  private static Dataset<Row> readOrEmpty(SparkSession spark, Path dir, StructType schema) {
-    return Files.isDirectory(dir) ? read(spark, dir, schema) : spark.createDataFrame(List.of(), schema);
+  private static Dataset<Row> readOrEmpty(SparkSession spark, org.apache.hadoop.fs.Path dir, StructType schema) {
+    return isDirectory(spark, dir) ? read(spark, dir.toString(), schema) : spark.createDataFrame(List.of(), schema);
   }
 
   /** Reads a Hive-partitioned table; its columns come back in the schema's order, partitions included. */
-  private static Dataset<Row> read(SparkSession spark, Path dir, StructType schema) {
-    return conform(spark.read().schema(schema).option("basePath", dir.toString()).parquet(dir.toString()), schema);
+  private static Dataset<Row> read(SparkSession spark, String dir, StructType schema) {
+    return conform(spark.read().schema(schema).option("basePath", dir).parquet(dir), schema);
   }
 }

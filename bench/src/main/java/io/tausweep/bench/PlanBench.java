@@ -1,7 +1,8 @@
 package io.tausweep.bench;
 
 import io.tausweep.analysis.ResultSchema;
-import io.tausweep.jobs.OutputDir;
+import io.tausweep.jobs.store.HadoopSweepStore;
+import io.tausweep.jobs.store.Lease;
 import io.tausweep.jobs.SparkSessions;
 import io.tausweep.jobs.SweepJob;
 import io.tausweep.model.config.SweepConfig;
@@ -37,16 +38,22 @@ public final class PlanBench {
     SparkSession spark = SparkSessions.create("tausweep plan bench", "local[2]", Map.of("spark.ui.enabled", "false"));
     try {
       Path out = work.resolve("out");
-      OutputDir dir = OutputDir.validate(out, cfg);
+      HadoopSweepStore dir = HadoopSweepStore.forWriting(out.toString(), spark.sparkContext().hadoopConfiguration());
       if (!Files.isDirectory(out.resolve(ResultSchema.RUNS))) {
         commitFakeRows(spark, cfg, out, 100_000);
       }
       PrintStream console = System.out;
-      SweepJob job = new SweepJob(spark, cfg, dir, console, SweepJob.Options.defaults());
-      job.plan(); // warm-up: JIT and Spark's first Parquet read
-      long t0 = System.nanoTime();
-      SweepJob.Plan plan = job.plan();
-      double s = (System.nanoTime() - t0) / 1e9;
+      SweepJob.Plan plan;
+      double s;
+      try (Lease lease = dir.lock(cfg.name())) {
+        SweepJob job = new SweepJob(spark, cfg, dir, lease, console, SweepJob.Options.defaults());
+        job.plan(); // warm-up: JIT and the first Parquet read
+        HadoopSweepStore fresh = HadoopSweepStore.forWriting(out.toString(), spark.sparkContext().hadoopConfiguration());
+        job = new SweepJob(spark, cfg, fresh, lease, console, SweepJob.Options.defaults());
+        long t0 = System.nanoTime();
+        plan = job.plan();
+        s = (System.nanoTime() - t0) / 1e9;
+      }
       System.out.printf(Locale.ROOT, "plan: %,d cells in the grid, %,d committed, %,d to run; %.2f s%n",
           plan.grid().cells().size(), plan.grid().cells().size() - plan.todo().size(), plan.todo().size(), s);
     } finally {

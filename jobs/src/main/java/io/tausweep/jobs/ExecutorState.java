@@ -4,15 +4,10 @@ import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.train.Experiment;
 import io.tausweep.model.train.SplitCache;
-import java.io.ByteArrayOutputStream;
+import io.tausweep.jobs.store.FoundationStore;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -51,7 +46,7 @@ final class ExecutorState {
    * A foundation restored once per JVM and then shared: callers only read it (methods copy its parameters into the
    * network they prepare), under the network's own lock.
    */
-  static MultiLayerNetwork foundationNetwork(String id, String file) throws IOException {
+  static MultiLayerNetwork foundationNetwork(String id, FoundationStore file) throws IOException {
     synchronized (NETWORKS) {
       MultiLayerNetwork net = NETWORKS.get(id);
       if (net != null) {
@@ -74,20 +69,14 @@ final class ExecutorState {
   }
 
   /** The bytes of a saved foundation, read once per JVM. */
-  static byte[] foundation(String id, String file) throws IOException {
+  static byte[] foundation(String id, FoundationStore file) throws IOException {
     synchronized (FOUNDATIONS) {
       byte[] b = FOUNDATIONS.get(id);
       if (b != null) {
         return b;
       }
     }
-    Path p = new Path(file);
-    FileSystem fs = p.getFileSystem(new Configuration());
-    byte[] bytes;
-    try (InputStream in = fs.open(p); ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20)) {
-      in.transferTo(out);
-      bytes = out.toByteArray();
-    }
+    byte[] bytes = file.load(id);
     synchronized (FOUNDATIONS) {
       FOUNDATIONS.put(id, bytes);
     }
@@ -98,55 +87,6 @@ final class ExecutorState {
   static void rememberFoundation(String id, byte[] bytes) {
     synchronized (FOUNDATIONS) {
       FOUNDATIONS.put(id, bytes);
-    }
-  }
-
-  /** Whether a file exists (any Hadoop filesystem). */
-  static boolean exists(String file) throws IOException {
-    Path p = new Path(file);
-    return p.getFileSystem(new Configuration()).exists(p);
-  }
-
-  /**
-   * Writes bytes to {@code file} atomically: to a unique temporary name beside it, then a
-   * rename. A concurrent or speculative writer of the same content is harmless.
-   *
-   * @throws WriteFailedException when the bytes cannot be written (a full or read-only disk: Hadoop's local file
-   *     system reports those as an {@code FSError}, an Error); the temporary file is removed
-   */
-  static void writeAtomically(String file, byte[] bytes) throws IOException {
-    Path target = new Path(file);
-    FileSystem fs = target.getFileSystem(new Configuration());
-    Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + java.util.UUID.randomUUID());
-    try (OutputStream out = fs.create(tmp, false)) {
-      out.write(bytes);
-    } catch (IOException | org.apache.hadoop.fs.FSError e) {
-      Throwable cause = e;
-      while (cause.getCause() != null && cause.getCause() != cause) {
-        cause = cause.getCause();
-      }
-      try {
-        fs.delete(tmp, false);
-      } catch (IOException | org.apache.hadoop.fs.FSError suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new WriteFailedException("Cannot write " + target + ": " + (cause.getMessage() == null
-          ? cause.getClass().getSimpleName() : cause.getMessage()), e);
-    }
-    if (!fs.rename(tmp, target)) {
-      fs.delete(tmp, false);
-      if (!fs.exists(target)) {
-        throw new IOException("Cannot rename " + tmp + " to " + target);
-      }
-    }
-  }
-
-  /** A file of the output directory could not be written: the sweep cannot go on until the user frees space. */
-  static final class WriteFailedException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    WriteFailedException(String message, Throwable cause) {
-      super(message, cause);
     }
   }
 }

@@ -22,6 +22,16 @@ public final class SparkSessions {
    * @param settings Spark settings from {@code --conf}, applied last
    */
   public static SparkSession create(String app, String master, Map<String, String> settings) {
+    return create(conf(app, master, settings));
+  }
+
+  /** A session of {@code conf} (as built by {@link #conf}). */
+  public static SparkSession create(SparkConf conf) {
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** The settings a session for {@code app} gets: see {@link #create(String, String, Map)}. */
+  public static SparkConf conf(String app, String master, Map<String, String> settings) {
     SparkConf conf = new SparkConf(true);
     if (master != null) {
       conf.setMaster(master);
@@ -38,7 +48,7 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     settings.forEach(conf::set);
-    return SparkSession.builder().config(conf).getOrCreate();
+    return conf;
   }
 
   /** Parses repeated {@code key=value} options. */

@@ -6,7 +6,12 @@ import io.tausweep.model.config.ConfigError;
 import io.tausweep.model.config.SweepConfig;
 import io.tausweep.model.data.DataException;
 import io.tausweep.model.data.Mnist;
-import io.tausweep.model.data.MnistFetcher;
+import io.tausweep.jobs.store.DataDir;
+import io.tausweep.jobs.store.HadoopSweepStore;
+import io.tausweep.jobs.store.Lease;
+import io.tausweep.jobs.store.SerializableConf;
+import io.tausweep.jobs.store.StoreException;
+import io.tausweep.jobs.store.SweepLockedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,7 +43,7 @@ import picocli.CommandLine.Parameters;
  * </pre>
  *
  * Exit status: 0 success, 2 bad input (nothing written), 3 sweep finished with failed cells,
- * 1 anything else.
+ * 4 another driver is running the same sweep, 1 anything else.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = SweepCli.Version.class,
     subcommands = {SweepCli.Run.class, SweepCli.Sql.class, SweepCli.ReportCommand.class},
@@ -47,6 +53,8 @@ public final class SweepCli implements Runnable {
   public static final int EXIT_FAILED_CELLS = 3;
   /** Exit status of bad input. */
   public static final int EXIT_USAGE = 2;
+  /** Exit status when another driver is running the same sweep. */
+  public static final int EXIT_LOCKED = 4;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -67,7 +75,11 @@ public final class SweepCli implements Runnable {
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof ConfigError || e instanceof UsageException || e instanceof DataException
+      if (e instanceof SweepLockedException) {
+        err.println("error: " + e.getMessage());
+        return EXIT_LOCKED;
+      }
+      if (e instanceof ConfigError || e instanceof StoreException || e instanceof UsageException || e instanceof DataException
           || e instanceof IllegalArgumentException) {
         err.println("error: " + e.getMessage());
         return EXIT_USAGE;
@@ -100,13 +112,14 @@ public final class SweepCli implements Runnable {
     @Option(names = "--properties-file", paramLabel = "FILE", description = "Spark settings file (key value per line)")
     Path propertiesFile;
 
-    SparkSession session(String app) {
+    /** The settings of the session these options make (read before the session starts). */
+    SparkConf sparkConf(String app) {
       java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
       if (propertiesFile != null) {
         settings.putAll(readProperties(propertiesFile));
       }
       settings.putAll(SparkSessions.parseSettings(conf));
-      return SparkSessions.create(app, master, settings);
+      return SparkSessions.conf(app, master, settings);
     }
 
     private static java.util.Map<String, String> readProperties(Path file) {
@@ -134,11 +147,13 @@ public final class SweepCli implements Runnable {
     @Parameters(index = "0", paramLabel = "CONF", description = "sweep config, e.g. conf/paper.conf")
     Path config;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (created if missing)")
-    Path out;
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+        description = "output directory: a local path or a Hadoop URI such as hdfs://HOST:PORT/DIR (created if missing)")
+    String out;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST directory (overrides data.dir)")
-    Path dataDir;
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "MNIST directory, a local path or a Hadoop URI (overrides data.dir)")
+    String dataDir;
 
     @Option(names = "--retry-failed", description = "rerun only the cells whose committed rows all failed")
     boolean retryFailed;
@@ -159,27 +174,31 @@ public final class SweepCli implements Runnable {
       // Everything that can be wrong with the input fails here, before output is created.
       SweepJob.Options options = new SweepJob.Options(retryFailed, cellAttempts);
       SweepConfig cfg = SweepConfig.load(config);
-      OutputDir dir = OutputDir.validate(out, cfg);
-      Path data = dataDir != null ? dataDir : resolveDataDir(cfg.dataDir());
-      MnistFetcher.ensure(data);
-      Mnist mnist = Mnist.load(data);
-      SparkSession session = spark.session("tausweep " + cfg.name());
-      try {
-        SweepJob.Summary s = new SweepJob(session, cfg, dir, console, options).run(mnist);
-        ResultViews.register(session, dir.root());
-        console.println();
-        console.printf(Locale.ROOT, "Table 1, sweep %s (%s), mean±std over seeds, status ok only:%n", cfg.name(),
-            dir.root());
-        console.print(Table1.format(Table1.query(session, cfg.name())));
-        console.printf(Locale.ROOT, "%n[%s] %d cells: %d ran now, %d already committed, %d failed now; %.1f s%n",
-            cfg.name(), s.total(), s.ran(), s.skipped(), s.failed(), s.wallSeconds());
-        if (s.retriedTasks() > 0 || s.killedTasks() > 0) {
-          console.printf(Locale.ROOT, "[%s] Spark retried %d failed task attempts and killed %d speculative copies;"
-              + " each cell was committed once%n", cfg.name(), s.retriedTasks(), s.killedTasks());
+      SparkConf sparkConf = spark.sparkConf("tausweep " + cfg.name());
+      HadoopSweepStore dir = HadoopSweepStore.forWriting(out, SerializableConf.fromSpark(sparkConf))
+          .withSettings(sparkConf);
+      dir.checkConfig(cfg);
+      Mnist mnist = DataDir.load(dataDir != null ? dataDir : cfg.dataDir(), dir.conf());
+      // One driver per sweep: a second one refuses here, before Spark starts.
+      try (Lease lease = dir.lock(cfg.name())) {
+        SparkSession session = SparkSessions.create(sparkConf);
+        try {
+          SweepJob.Summary s = new SweepJob(session, cfg, dir, lease, console, options).run(mnist);
+          ResultViews.register(session, dir.uri());
+          console.println();
+          console.printf(Locale.ROOT, "Table 1, sweep %s (%s), mean±std over seeds, status ok only:%n", cfg.name(),
+              dir.display());
+          console.print(Table1.format(Table1.query(session, cfg.name())));
+          console.printf(Locale.ROOT, "%n[%s] %d cells: %d ran now, %d already committed, %d failed now; %.1f s%n",
+              cfg.name(), s.total(), s.ran(), s.skipped(), s.failed(), s.wallSeconds());
+          if (s.retriedTasks() > 0 || s.killedTasks() > 0) {
+            console.printf(Locale.ROOT, "[%s] Spark retried %d failed task attempts and killed %d speculative copies;"
+                + " each cell was committed once%n", cfg.name(), s.retriedTasks(), s.killedTasks());
+          }
+          return s.failed() > 0 ? EXIT_FAILED_CELLS : 0;
+        } finally {
+          session.stop();
         }
-        return s.failed() > 0 ? EXIT_FAILED_CELLS : 0;
-      } finally {
-        session.stop();
       }
     }
   }
@@ -188,8 +207,9 @@ public final class SweepCli implements Runnable {
   @Command(name = "sql", mixinStandardHelpOptions = true,
       description = "Run SQL over the views of a result directory (runs, epochs, neurons, cells, summary, paired) and print the rows.")
   static final class Sql implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "result directory of 'sweep run'")
-    Path out;
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+        description = "result directory of 'sweep run' (a local path or a Hadoop URI)")
+    String out;
 
     @Option(names = "--csv", description = "print plain CSV with a header")
     boolean csv;
@@ -215,10 +235,11 @@ public final class SweepCli implements Runnable {
         throw new UsageException("Give exactly one of QUERY or -f FILE (e.g. sweep sql --out DIR \"SELECT * FROM runs\")");
       }
       String sql = query != null ? query : readQuery(file);
-      OutputDir.existing(out);
-      SparkSession session = spark.session("tausweep sql");
+      SparkConf sparkConf = spark.sparkConf("tausweep sql");
+      HadoopSweepStore dir = HadoopSweepStore.existing(out, SerializableConf.fromSpark(sparkConf));
+      SparkSession session = SparkSessions.create(sparkConf);
       try {
-        ResultViews.register(session, out.toAbsolutePath().normalize());
+        ResultViews.register(session, dir.uri());
         Dataset<Row> df;
         try {
           df = session.sql(sql);
@@ -269,11 +290,17 @@ public final class SweepCli implements Runnable {
   @Command(name = "report", mixinStandardHelpOptions = true,
       description = "Write report.md and report.html (Table 1, paired comparisons, plots) under DIR/report/SWEEP/.")
   static final class ReportCommand implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "result directory of 'sweep run'")
-    Path out;
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+        description = "result directory of 'sweep run' (a local path or a Hadoop URI)")
+    String out;
 
     @Option(names = "--sweep", paramLabel = "NAME", description = "one sweep (default: every sweep in DIR)")
     String sweep;
+
+    @Option(names = "--report-dir", paramLabel = "LOCAL_DIR",
+        description = "local directory the report goes under (default: DIR itself when DIR is local; else the"
+            + " report is also copied to DIR/report/)")
+    Path reportDir;
 
     @CommandLine.Mixin
     SparkOptions spark = new SparkOptions();
@@ -282,28 +309,43 @@ public final class SweepCli implements Runnable {
     SweepCli parent;
 
     @Override
-    public Integer call() {
-      OutputDir dir = OutputDir.existing(out);
-      SparkSession session = spark.session("tausweep report");
+    public Integer call() throws IOException {
+      SparkConf sparkConf = spark.sparkConf("tausweep report");
+      HadoopSweepStore dir = HadoopSweepStore.existing(out, SerializableConf.fromSpark(sparkConf));
+      boolean local = HadoopSweepStore.isLocal(out);
+      Path root = reportDir != null ? reportDir : local ? Path.of(dir.display()) : null;
+      Path staging = null;
+      if (root == null) {
+        staging = Files.createTempDirectory("tausweep-report");
+        root = staging;
+      }
+      SparkSession session = SparkSessions.create(sparkConf);
       try {
-        for (Path p : io.tausweep.analysis.Report.write(session, dir.root(), sweep)) {
+        List<Path> written = io.tausweep.analysis.Report.write(session, dir.uri(), dir.display(), root, sweep);
+        for (Path p : written) {
           parent.out.println("wrote " + p);
+        }
+        if (!local && reportDir == null) {
+          for (String uri : dir.uploadReport(root.resolve(io.tausweep.analysis.Report.REPORT_DIR))) {
+            parent.out.println("wrote " + uri);
+          }
         }
         return 0;
       } finally {
         session.stop();
+        if (staging != null) {
+          deleteTree(staging);
+        }
       }
     }
   }
 
-  /** Resolves a relative data.dir against TAUSWEEP_HOME (set by bin/sweep) or the working directory. */
-  static Path resolveDataDir(String configured) {
-    Path p = Path.of(configured);
-    if (p.isAbsolute()) {
-      return p;
+  private static void deleteTree(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
-    String home = System.getenv("TAUSWEEP_HOME");
-    return home != null && !home.isBlank() ? Path.of(home).resolve(p) : p.toAbsolutePath();
   }
 
   /** Prints tausweep's, DL4J's and Spark's versions. */

@@ -2,6 +2,13 @@ package io.tausweep.jobs;
 
 import io.tausweep.jobs.Grid.CellTask;
 import io.tausweep.jobs.Grid.FoundationTask;
+import io.tausweep.jobs.store.FoundationStore;
+import io.tausweep.jobs.store.HadoopSweepStore;
+import io.tausweep.jobs.store.Lease;
+import io.tausweep.jobs.store.Preflight;
+import io.tausweep.jobs.store.SerializableConf;
+import io.tausweep.jobs.store.StoreException;
+import io.tausweep.jobs.store.SweepStore;
 import io.tausweep.model.BuildInfo;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.config.SweepConfig;
@@ -51,7 +58,8 @@ public final class SweepJob {
 
   private final SparkSession spark;
   private final SweepConfig cfg;
-  private final OutputDir out;
+  private final HadoopSweepStore out;
+  private final Lease lease;
   private final PrintStream console;
   private final Options options;
 
@@ -89,10 +97,16 @@ public final class SweepJob {
   /** Spark setting naming cells whose task fails on its first attempt (fault-injection tests). */
   public static final String INJECT_FAIL_ONCE = "spark.tausweep.inject.fail-once";
 
-  public SweepJob(SparkSession spark, SweepConfig cfg, OutputDir out, PrintStream console, Options options) {
+  /**
+   * A sweep of {@code cfg} into {@code out}, run by the driver holding {@code lease} (checked before every commit:
+   * a driver whose lease was taken over stops committing).
+   */
+  public SweepJob(SparkSession spark, SweepConfig cfg, HadoopSweepStore out, Lease lease, PrintStream console,
+      Options options) {
     this.spark = spark;
     this.cfg = cfg;
     this.out = out;
+    this.lease = lease;
     this.console = console;
     this.options = options;
   }
@@ -103,7 +117,7 @@ public final class SweepJob {
   /** Expands the grid and drops the cells already committed (or, with retryFailed, keeps only failed ones). */
   public Plan plan() {
     Grid grid = Grid.of(cfg);
-    Map<String, Boolean> committed = out.committedCells(spark, cfg.name());
+    Map<String, Boolean> committed = out.committedCells(cfg.name());
     List<CellTask> todo = grid.cells().stream()
         .filter(c -> options.retryFailed() ? Boolean.FALSE.equals(committed.get(c.id())) : !committed.containsKey(c.id()))
         .toList();
@@ -114,6 +128,11 @@ public final class SweepJob {
   public Summary run(Mnist mnist) throws IOException {
     long t0 = System.nanoTime();
     out.create(cfg);
+    int rolledBack = out.rollBack(cfg.name());
+    if (rolledBack > 0) {
+      console.printf(Locale.ROOT, "[%s] removed %d side-table files of a batch that was never committed%n", cfg.name(),
+          rolledBack);
+    }
     Plan plan = plan();
     Grid grid = plan.grid();
     List<CellTask> todo = plan.todo();
@@ -126,26 +145,29 @@ public final class SweepJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     TaskFailureCounter tasks = new TaskFailureCounter();
     spark.sparkContext().addSparkListener(tasks);
+    Broadcast<SerializableConf> hadoopConf = jsc.broadcast(new SerializableConf(spark.sparkContext().hadoopConfiguration()));
+    Preflight.check(jsc, out, hadoopConf);
+    FoundationStore dir = out.foundations(hadoopConf);
     Broadcast<Mnist> data = jsc.broadcast(mnist);
     try {
-      Map<String, String> foundationErrors = foundations(jsc, data, grid, todo);
-      int failed = cells(jsc, data, todo, foundationErrors);
+      Map<String, String> foundationErrors = foundations(jsc, data, grid, todo, dir);
+      int failed = cells(jsc, data, todo, foundationErrors, dir);
       return new Summary(grid.cells().size(), grid.cells().size() - todo.size(), todo.size(), failed,
           (System.nanoTime() - t0) / 1e9, tasks.failed(), tasks.killed());
     } finally {
       spark.sparkContext().removeSparkListener(tasks);
       data.destroy();
+      hadoopConf.destroy();
     }
   }
 
   /** Trains the foundations the pending cells need; returns failure reasons by foundation id. */
   private Map<String, String> foundations(JavaSparkContext jsc, Broadcast<Mnist> data, Grid grid,
-      List<CellTask> todo) {
+      List<CellTask> todo, FoundationStore dir) {
     Set<String> needed = new HashSet<>();
     todo.forEach(c -> needed.add(c.foundationId()));
     List<FoundationTask> tasks = grid.foundations().stream().filter(f -> needed.contains(f.id())).toList();
     Budget budget = cfg.budget();
-    String dir = out.foundationsUri();
     jsc.setJobDescription("tausweep " + cfg.name() + ": " + tasks.size() + " foundations");
     List<FoundationOutcome> outcomes = jsc.parallelize(tasks, tasks.size())
         .map(t -> SweepTasks.foundation(t, data, budget, dir))
@@ -155,7 +177,7 @@ public final class SweepJob {
     int trained = 0;
     for (FoundationOutcome o : outcomes) {
       if (o.outputFailed()) {
-        throw new UsageException(o.error() + OutputDir.WRITE_FIX);
+        throw new StoreException(o.error() + HadoopSweepStore.WRITE_FIX);
       }
     }
     for (FoundationOutcome o : outcomes) {
@@ -173,7 +195,8 @@ public final class SweepJob {
         }
       }
     }
-    out.appendEpochs(epochRows);
+    lease.check();
+    out.appendFoundationEpochs(epochRows);
     console.printf(Locale.ROOT, "[%s] foundations: %d trained, %d reused, %d failed%n", cfg.name(), trained,
         outcomes.size() - trained - errors.size(), errors.size());
     return errors;
@@ -181,9 +204,8 @@ public final class SweepJob {
 
   /** Runs the cells in batches, committing each batch as it completes; returns the failed count. */
   private int cells(JavaSparkContext jsc, Broadcast<Mnist> data, List<CellTask> todo,
-      Map<String, String> foundationErrors) {
+      Map<String, String> foundationErrors, FoundationStore dir) {
     Budget budget = cfg.budget();
-    String dir = out.foundationsUri();
     LongAccumulator cellsDone = spark.sparkContext().longAccumulator(CELLS_ACCUMULATOR);
     Progress progress = new Progress(cfg.name(), todo.size(), console, System.console() != null);
     spark.sparkContext().addSparkListener(progress);
@@ -214,7 +236,8 @@ public final class SweepJob {
   }
 
   private int runBatches(JavaSparkContext jsc, Broadcast<Mnist> data, List<CellTask> todo,
-      Map<String, String> foundationErrors, Budget budget, String dir, Progress progress, LongAccumulator cellsDone) {
+      Map<String, String> foundationErrors, Budget budget, FoundationStore dir, Progress progress,
+      LongAccumulator cellsDone) {
     int attempts = options.cellAttempts();
     Set<String> failOnce = new HashSet<>(java.util.Arrays.asList(
         spark.sparkContext().getConf().get(INJECT_FAIL_ONCE, "").split(",")));
@@ -279,21 +302,22 @@ public final class SweepJob {
     return failed;
   }
 
-  /** Writes one batch of outcomes to the runs and epochs tables; returns how many failed. */
+  /** Writes one batch of outcomes to the runs and side tables; returns how many failed. */
   private int commit(List<CellOutcome> outcomes, Progress progress) {
-    List<Row> runs = new ArrayList<>();
-    List<Row> epochs = new ArrayList<>();
-    List<Row> neurons = new ArrayList<>();
+    List<SweepStore.CellRows> batch = new ArrayList<>();
     int failed = 0;
     String spark4 = spark.version();
     for (CellOutcome o : outcomes) {
-      runs.add(runRow(o, spark4));
+      Row run = runRow(o, spark4);
       if (!o.ok()) {
         failed++;
         LOG.warn("Cell {} ({} seed {} angle {} lambda {}) failed: {}", o.task().id(), o.task().method().id(),
             o.task().seed(), o.task().angleDeg(), o.task().lambda(), o.error());
+        batch.add(new SweepStore.CellRows(o.task().id(), run, List.of(), List.of()));
         continue;
       }
+      List<Row> epochs = new ArrayList<>();
+      List<Row> neurons = new ArrayList<>();
       for (EpochStats e : o.run().epochs()) {
         epochs.add(RowFactory.create(cfg.name(), o.task().id(), "specialize", o.task().method().id(), e.epoch(),
             e.loss(), e.trainAccuracy()));
@@ -306,11 +330,15 @@ public final class SweepJob {
                   java.util.Arrays.stream(n.fireRateByClassTheta()).boxed().toList()).toSeq()));
         }
       }
+      batch.add(new SweepStore.CellRows(o.task().id(), run, epochs, neurons));
     }
-    // The runs table is the commit record: the side tables go first, so a batch whose runs rows exist is complete.
-    // A write that fails takes the batch's files back out; only a crash in between leaves side rows that a rerun
-    // writes again.
-    out.commit(epochs, neurons, runs);
+    // A driver whose lease was taken over must not commit: the new holder runs these cells.
+    lease.check();
+    List<String> dropped = out.commit(cfg.name(), batch, options.retryFailed());
+    if (!dropped.isEmpty()) {
+      console.printf(Locale.ROOT, "[%s] %d cells were already committed (by another driver) and were not written"
+          + " again%n", cfg.name(), dropped.size());
+    }
     progress.committed(outcomes.size(), failed);
     return failed;
   }

@@ -2,6 +2,8 @@ package io.tausweep.jobs;
 
 import io.tausweep.jobs.Grid.CellTask;
 import io.tausweep.jobs.Grid.FoundationTask;
+import io.tausweep.jobs.store.FoundationStore;
+import io.tausweep.jobs.store.StoreException;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.train.CellRun;
@@ -29,24 +31,18 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 final class SweepTasks {
   private SweepTasks() {}
 
-  /** Path of a foundation's model file under the foundations directory. */
-  static String foundationFile(String foundationsDir, String id) {
-    return foundationsDir + "/" + id + ".zip";
-  }
-
-  static FoundationOutcome foundation(FoundationTask t, Broadcast<Mnist> mnist, Budget budget, String dir) {
-    String file = foundationFile(dir, t.id());
+  static FoundationOutcome foundation(FoundationTask t, Broadcast<Mnist> mnist, Budget budget, FoundationStore dir) {
     try {
-      if (ExecutorState.exists(file)) {
+      if (dir.exists(t.id())) {
         return new FoundationOutcome(t, true, List.of(), 0, null, false);
       }
       SplitCache data = ExecutorState.splits(mnist, budget);
       FoundationRun run = Experiment.trainFoundation(data, t.seed(), t.angleDeg());
       byte[] bytes = Experiment.toBytes(run.network());
-      ExecutorState.writeAtomically(file, bytes);
+      dir.save(t.id(), bytes);
       ExecutorState.rememberFoundation(t.id(), bytes);
       return new FoundationOutcome(t, false, run.epochs(), run.trainSeconds(), null, false);
-    } catch (ExecutorState.WriteFailedException e) {
+    } catch (StoreException e) {
       return new FoundationOutcome(t, false, List.of(), 0, e.getMessage(), true);
     } catch (Exception e) {
       return new FoundationOutcome(t, false, List.of(), 0, reason(e), false);
@@ -58,7 +54,7 @@ final class SweepTasks {
    * A cell id in {@code failOnce} makes the task's first attempt throw, outside the per-cell
    * handling, so Spark itself retries the task: the fault injection behind the retry tests.
    */
-  static CellOutcome cell(CellTask t, Broadcast<Mnist> mnist, Budget budget, String dir, int attempts,
+  static CellOutcome cell(CellTask t, Broadcast<Mnist> mnist, Budget budget, FoundationStore dir, int attempts,
       Set<String> failOnce) {
     TaskContext ctx = TaskContext.get();
     if (failOnce.contains(t.id()) && ctx != null && ctx.attemptNumber() == 0) {
@@ -69,8 +65,7 @@ final class SweepTasks {
     String error = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
-        MultiLayerNetwork foundation = ExecutorState.foundationNetwork(t.foundationId(),
-            foundationFile(dir, t.foundationId()));
+        MultiLayerNetwork foundation = ExecutorState.foundationNetwork(t.foundationId(), dir);
         SplitCache data = ExecutorState.splits(mnist, budget);
         CellRun run = Experiment.runCell(data, foundation, t.method(), t.seed(), t.angleDeg(), t.lambda());
         return new CellOutcome(t, run, null, prov, start);
@@ -95,12 +90,12 @@ final class SweepTasks {
     private static final long serialVersionUID = 1L;
     private final Broadcast<Mnist> mnist;
     private final Budget budget;
-    private final String dir;
+    private final FoundationStore dir;
     private final int attempts;
     private final Set<String> failOnce;
     private final LongAccumulator cellsDone;
 
-    RunCells(Broadcast<Mnist> mnist, Budget budget, String dir, int attempts, Set<String> failOnce,
+    RunCells(Broadcast<Mnist> mnist, Budget budget, FoundationStore dir, int attempts, Set<String> failOnce,
         LongAccumulator cellsDone) {
       this.mnist = mnist;
       this.budget = budget;

@@ -1,10 +1,7 @@
-package io.tausweep.jobs;
+package io.tausweep.jobs.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,10 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.DelegatingPositionOutputStream;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -34,32 +37,44 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Appends rows to a Hive-partitioned Parquet table from the driver, with parquet-hadoop's writer and no Spark job:
- * one file per partition, written under a hidden name and renamed into place, so readers see a file whole or not
- * at all. The files are what Spark's own writer makes of the same rows (partition columns in the directory names,
- * the rest in the file, snappy pages, Spark's schema in the footer) and read back through
- * {@code spark.read().schema(...)} unchanged ({@code ParquetAppenderTest}).
+ * one file per partition, through Hadoop's {@code FileSystem}. On HDFS and local disks a file is written under a
+ * hidden name and renamed into place; on object stores it is written once under its final name and the upload is
+ * aborted if anything fails, so readers see a file whole or not at all. The files are what Spark's own writer makes
+ * of the same rows (partition columns in the directory names, the rest in the file, snappy pages, Spark's schema in
+ * the footer) and read back through {@code spark.read().schema(...)} unchanged ({@code ParquetAppenderTest}).
  *
- * <p>Why not {@code Dataset.write()}: a sweep commits a batch as three small appends, and each was a Spark job whose
- * planning, code generation and task ran on the driver and on the slots the cells train on, about 1 s of CPU per
- * append (BENCHMARKS.md). Here an append is a few milliseconds.
+ * <p>Why not {@code Dataset.write()}: a sweep commits a batch as three small appends, and each would be a Spark job
+ * whose planning and task run on the driver and on the slots the cells train on, about 1 s of CPU per append. Here
+ * an append is a few milliseconds.
  *
- * <p>Columns may be strings, ints, longs, doubles, timestamps (written as {@code TIMESTAMP(MICROS)}) and arrays of
- * doubles; partition values must be plain path names (sweep names and method ids are).
+ * <p>A file's name carries the batch it belongs to ({@code part-BATCH-UUID.c000.snappy.parquet}), so that the store
+ * can tell a committed batch's files from those of a batch cut short ({@link #batchOf}). Columns may be strings,
+ * ints, longs, doubles, timestamps (written as {@code TIMESTAMP(MICROS)}) and arrays of doubles; partition values
+ * must be plain path names (sweep names and method ids are).
  */
 final class ParquetAppender {
   /** The footer key under which Spark keeps a file's Spark schema. */
   static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
+  private static final java.util.regex.Pattern BATCH_NAME =
+      java.util.regex.Pattern.compile("part-([a-z][0-9a-f]{16})-[0-9a-f-]{36}\\.c000\\.snappy\\.parquet");
 
   private ParquetAppender() {}
 
+  /** The batch id in a data file's name, or null for a name this appender did not write. */
+  static String batchOf(String fileName) {
+    java.util.regex.Matcher m = BATCH_NAME.matcher(fileName);
+    return m.matches() ? m.group(1) : null;
+  }
+
   /**
    * Writes {@code rows} (in {@code schema}'s column order) under {@code tableDir}, one new file per distinct value
-   * of the partition columns, and returns the files written.
+   * of the partition columns, named for {@code batch}, and returns the files written.
    *
    * @throws UncheckedIOException when a file cannot be written; the files this call already wrote are deleted (best
    *     effort), so that a failed append leaves no rows behind
    */
-  static List<Path> append(Path tableDir, StructType schema, List<String> partitions, List<Row> rows) {
+  static List<Path> append(FileSystem fs, Path tableDir, String batch, boolean objectStore, StructType schema,
+      List<String> partitions, List<Row> rows) {
     int[] partIdx = partitions.stream().mapToInt(schema::fieldIndex).toArray();
     List<Integer> dataIdx = new ArrayList<>();
     for (int i = 0; i < schema.fields().length; i++) {
@@ -88,53 +103,97 @@ final class ParquetAppender {
     List<Path> written = new ArrayList<>();
     try {
       for (Map.Entry<String, List<Row>> e : byDir.entrySet()) {
-        Path dir = e.getKey().isEmpty() ? tableDir : tableDir.resolve(e.getKey());
-        written.add(writeFile(dir, message, footer, fileSchema, columns, e.getValue()));
+        Path dir = e.getKey().isEmpty() ? tableDir : new Path(tableDir, e.getKey());
+        Path target = new Path(dir, "part-" + batch + "-" + UUID.randomUUID() + ".c000.snappy.parquet");
+        writeFile(fs, target, objectStore, message, footer, fileSchema, columns, e.getValue());
+        written.add(target);
       }
     } catch (RuntimeException e) {
-      deleteAll(written, e);
+      deleteAll(fs, written, e);
       throw e;
     }
     return written;
   }
 
   /** Deletes files written before a failure; what cannot be deleted is recorded on the failure. */
-  static void deleteAll(List<Path> files, Throwable failure) {
+  static void deleteAll(FileSystem fs, List<Path> files, Throwable failure) {
     for (Path p : files) {
-      try {
-        Files.deleteIfExists(p);
-      } catch (IOException suppressed) {
-        failure.addSuppressed(suppressed);
-      }
+      Fs.deleteQuietly(fs, p, failure);
     }
   }
 
-  private static Path writeFile(Path dir, MessageType message, Map<String, String> footer, StructType fileSchema,
-      int[] columns, List<Row> rows) {
-    String name = "part-" + UUID.randomUUID() + ".c000.snappy.parquet";
-    // Spark and Hadoop skip names starting with '.' or '_' when they list a table.
-    Path tmp = dir.resolve("." + name + ".tmp");
-    Path target = dir.resolve(name);
+  private static void writeFile(FileSystem fs, Path target, boolean objectStore, MessageType message,
+      Map<String, String> footer, StructType fileSchema, int[] columns, List<Row> rows) {
+    Path file = objectStore ? target : Fs.hidden(target);
+    FsOutputFile output = new FsOutputFile(fs, file);
     try {
-      Files.createDirectories(dir);
-      try (ParquetWriter<Row> writer = new Builder(tmp, message, footer, fileSchema, columns).build()) {
-        for (Row row : rows) {
-          writer.write(row);
+      ParquetWriter<Row> writer = new Builder(output, message, footer, fileSchema, columns).build();
+      for (Row row : rows) {
+        writer.write(row);
+      }
+      // Closing writes the footer: only a file whose rows were all written gets one.
+      writer.close();
+      if (!objectStore && !fs.rename(file, target)) {
+        throw new IOException("Cannot rename " + file + " to " + target);
+      }
+    } catch (IOException | RuntimeException | FSError e) {
+      if (output.stream != null) {
+        Fs.abort(output.stream, e);
+      }
+      Fs.deleteQuietly(fs, file, e);
+      if (e instanceof RuntimeException re && !(e instanceof UncheckedIOException)) {
+        throw re;
+      }
+      IOException io = e instanceof IOException x ? x : new IOException(Fs.reason(e), e);
+      throw new UncheckedIOException("Cannot write " + target + ": " + Fs.reason(io), io);
+    }
+  }
+
+  /** Parquet's output over a Hadoop stream that the appender keeps, so that a failed write can be aborted. */
+  private static final class FsOutputFile implements OutputFile {
+    private final FileSystem fs;
+    private final Path path;
+    FSDataOutputStream stream;
+
+    FsOutputFile(FileSystem fs, Path path) {
+      this.fs = fs;
+      this.path = path;
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) throws IOException {
+      return open(false);
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+      return open(true);
+    }
+
+    private PositionOutputStream open(boolean overwrite) throws IOException {
+      stream = fs.create(path, overwrite);
+      FSDataOutputStream s = stream;
+      return new DelegatingPositionOutputStream(s) {
+        @Override
+        public long getPos() throws IOException {
+          return s.getPos();
         }
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      return target;
-    } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("Cannot write " + target + ": " + io.getMessage()
-            + " (check that the output directory is writable and has space)", io);
-      }
-      throw (RuntimeException) e;
+      };
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return 0;
+    }
+
+    @Override
+    public String getPath() {
+      return path.toString();
     }
   }
 
@@ -184,8 +243,8 @@ final class ParquetAppender {
   private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
     private final RowWriteSupport support;
 
-    Builder(Path file, MessageType message, Map<String, String> footer, StructType schema, int[] columns) {
-      super(new LocalOutputFile(file));
+    Builder(OutputFile file, MessageType message, Map<String, String> footer, StructType schema, int[] columns) {
+      super(file);
       this.support = new RowWriteSupport(message, footer, schema, columns);
       withCompressionCodec(CompressionCodecName.SNAPPY);
     }

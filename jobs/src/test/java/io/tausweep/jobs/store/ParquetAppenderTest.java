@@ -1,9 +1,10 @@
-package io.tausweep.jobs;
+package io.tausweep.jobs.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tausweep.analysis.ResultSchema;
+import io.tausweep.jobs.SparkSessions;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -76,32 +79,52 @@ class ParquetAppenderTest {
     List<Row> first = List.of(RowFactory.create("a", "c1", "specialize", "bitfit", 1, 0.5, 0.75));
     List<Row> second = List.of(RowFactory.create("a", "c2", "specialize", "bitfit", 1, 0.4, 0.8),
         RowFactory.create("b", "c3", "foundation", "foundation", 2, 0.3, 0.9));
-    ParquetAppender.append(table, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS, first);
-    List<Path> written = ParquetAppender.append(table, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS,
-        second);
+    append(table, false, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS, first);
+    List<Path> written = append(table, false, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS, second);
 
-    assertThat(written).hasSize(2).allSatisfy(p -> assertThat(p.getFileName().toString()).startsWith("part-")
-        .endsWith(".snappy.parquet"));
+    assertThat(written).hasSize(2).allSatisfy(p -> assertThat(p.getFileName().toString())
+        .startsWith("part-" + BATCH + "-").endsWith(".snappy.parquet"))
+        .allSatisfy(p -> assertThat(ParquetAppender.batchOf(p.getFileName().toString())).isEqualTo(BATCH));
     assertThat(files(table)).hasSize(3).noneMatch(p -> p.getFileName().toString().startsWith("."));
     assertThat(read(table, ResultSchema.EPOCHS_SCHEMA).stream().map(r -> r.getString(1)))
         .containsExactly("c1", "c2", "c3");
   }
 
   @Test
-  void aFailedWriteLeavesNothingBehind() throws Exception {
-    Path table = tmp.resolve("failing/runs");
+  void directWritesAsOnAnObjectStoreGiveTheSameRowsAndNoHiddenFiles() throws Exception {
+    Path table = tmp.resolve("direct/epochs");
+    List<Row> rows = List.of(RowFactory.create("a", "c1", "specialize", "bitfit", 1, 0.5, 0.75),
+        RowFactory.create("b", "c3", "foundation", "foundation", 2, 0.3, 0.9));
+    append(table, true, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS, rows);
+    assertThat(files(table)).hasSize(2).noneMatch(p -> p.getFileName().toString().startsWith("."));
+    assertThat(read(table, ResultSchema.EPOCHS_SCHEMA).stream().map(r -> r.getString(1))).containsExactly("c1", "c3");
+  }
+
+  @Test
+  void batchOfReadsOnlyTheAppendersOwnNames() {
+    assertThat(ParquetAppender.batchOf("part-b0123456789abcdef-0f8fad5b-d9cb-469f-a165-70867728950e.c000.snappy"
+        + ".parquet")).isEqualTo("b0123456789abcdef");
+    assertThat(ParquetAppender.batchOf("part-0f8fad5b-d9cb-469f-a165-70867728950e.c000.snappy.parquet")).isNull();
+    assertThat(ParquetAppender.batchOf(".part-b0123456789abcdef-0f8fad5b-d9cb-469f-a165-70867728950e.c000.snappy"
+        + ".parquet.tmp")).isNull();
+  }
+
+  @ParameterizedTest(name = "direct write: {0}")
+  @ValueSource(booleans = {false, true})
+  void aFailedWriteLeavesNothingBehind(boolean direct) throws Exception {
+    Path table = tmp.resolve("failing-" + direct + "/runs");
     Files.createDirectories(table);
     Files.writeString(table.resolve("sweep=s"), "a file where the partition directory goes");
     List<Row> rows = List.of(RowFactory.create("s", "c", 1, 0.5, 0.5));
     StructType schema = new StructType().add("sweep", "string", false).add("cell_id", "string", false)
         .add("epoch", "int", false).add("loss", "double", false).add("train_accuracy", "double", false);
 
-    assertThatThrownBy(() -> ParquetAppender.append(table, schema, List.of("sweep"), rows))
-        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("Cannot write " + table.resolve("sweep=s"))
-        .hasMessageContaining("check that the output directory is writable");
+    assertThatThrownBy(() -> append(table, direct, schema, List.of("sweep"), rows))
+        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("Cannot write ")
+        .hasMessageContaining(table.resolve("sweep=s").toString());
     List<Row> nullInRequired = new ArrayList<>();
     nullInRequired.add(RowFactory.create("t", null, 1, 0.5, 0.5));
-    assertThatThrownBy(() -> ParquetAppender.append(table, schema, List.of("sweep"), nullInRequired))
+    assertThatThrownBy(() -> append(table, direct, schema, List.of("sweep"), nullInRequired))
         .hasMessage("Column cell_id is null but not nullable");
     assertThat(files(table)).containsExactly(table.resolve("sweep=s"));
     assertThat(table.resolve("sweep=t")).isEmptyDirectory();
@@ -110,13 +133,28 @@ class ParquetAppenderTest {
   private static void assertSameAsSpark(String table, StructType schema, List<String> partitions, List<Row> rows) {
     Path ours = tmp.resolve("ours-" + table);
     Path theirs = tmp.resolve("spark-" + table);
-    ParquetAppender.append(ours, schema, partitions, rows);
+    append(ours, false, schema, partitions, rows);
     spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append)
         .partitionBy(partitions.toArray(String[]::new)).parquet(theirs.toString());
 
     List<Row> expected = read(theirs, schema);
     assertThat(expected).hasSize(rows.size());
     assertThat(read(ours, schema)).containsExactlyElementsOf(expected);
+  }
+
+  private static final String BATCH = "b0123456789abcdef";
+
+  /** Appends through the local file system, as the store does for a plain --out. */
+  private static List<Path> append(Path table, boolean direct, StructType schema, List<String> partitions,
+      List<Row> rows) {
+    try {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(table.toUri());
+      org.apache.hadoop.fs.FileSystem fs = Fs.of(dir, new org.apache.hadoop.conf.Configuration());
+      return ParquetAppender.append(fs, dir, BATCH, direct, schema, partitions, rows).stream()
+          .map(p -> Path.of(p.toUri())).toList();
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The table's rows through Spark with the schema, sorted by their text. */
