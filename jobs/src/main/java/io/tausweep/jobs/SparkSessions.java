@@ -13,6 +13,9 @@ public final class SparkSessions {
   /** Default master when neither {@code --master} nor spark-submit gives one. */
   public static final String DEFAULT_MASTER = "local[*]";
 
+  /** Where Spark's standalone workers hand the authentication secret to the processes they launch. */
+  static final String AUTH_SECRET_ENV = "_SPARK_AUTH_SECRET";
+
   private SparkSessions() {}
 
   /**
@@ -48,6 +51,13 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     settings.forEach(conf::set);
+    // A driver that a standalone worker launched (cluster deploy mode) gets the cluster's secret in its environment,
+    // as executors do, never on a command line; SparkContext wants it in the conf.
+    String secret = System.getenv(AUTH_SECRET_ENV);
+    if (conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret") && secret != null
+        && !secret.isEmpty()) {
+      conf.set("spark.authenticate.secret", secret);
+    }
     return conf;
   }
 

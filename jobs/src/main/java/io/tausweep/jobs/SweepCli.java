@@ -180,6 +180,7 @@ public final class SweepCli implements Runnable {
       dir.checkConfig(cfg);
       Mnist mnist = DataDir.load(dataDir != null ? dataDir : cfg.dataDir(), dir.conf());
       // One driver per sweep: a second one refuses here, before Spark starts.
+      boolean done = false;
       try (Lease lease = dir.lock(cfg.name())) {
         SparkSession session = SparkSessions.create(sparkConf);
         try {
@@ -195,9 +196,14 @@ public final class SweepCli implements Runnable {
             console.printf(Locale.ROOT, "[%s] Spark retried %d failed task attempts and killed %d speculative copies;"
                 + " each cell was committed once%n", cfg.name(), s.retriedTasks(), s.killedTasks());
           }
+          done = true;
           return s.failed() > 0 ? EXIT_FAILED_CELLS : 0;
         } finally {
           session.stop();
+        }
+      } finally {
+        if (!done) {
+          dir.discardIfEmpty();
         }
       }
     }

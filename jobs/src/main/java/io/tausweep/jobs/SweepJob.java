@@ -127,26 +127,37 @@ public final class SweepJob {
   /** Runs the sweep against already-validated inputs. */
   public Summary run(Mnist mnist) throws IOException {
     long t0 = System.nanoTime();
-    out.create(cfg);
-    int rolledBack = out.rollBack(cfg.name());
-    if (rolledBack > 0) {
-      console.printf(Locale.ROOT, "[%s] removed %d side-table files of a batch that was never committed%n", cfg.name(),
-          rolledBack);
-    }
-    Plan plan = plan();
-    Grid grid = plan.grid();
-    List<CellTask> todo = plan.todo();
-    console.printf(Locale.ROOT, "[%s] %d cells (%d foundations); %d already committed, %d to run%s%n",
-        cfg.name(), grid.cells().size(), grid.foundations().size(), grid.cells().size() - todo.size(), todo.size(),
-        options.retryFailed() ? " (retrying failed cells only)" : "");
-    if (todo.isEmpty()) {
-      return new Summary(grid.cells().size(), grid.cells().size(), 0, 0, (System.nanoTime() - t0) / 1e9, 0, 0);
-    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // Executors open --out with the session's Hadoop settings (spark.hadoop.*), not a bare Configuration.
+    Broadcast<SerializableConf> hadoopConf =
+        jsc.broadcast(new SerializableConf(spark.sparkContext().hadoopConfiguration()));
+    try {
+      Preflight.check(jsc, out, hadoopConf);
+      out.create(cfg);
+      int rolledBack = out.rollBack(cfg.name());
+      if (rolledBack > 0) {
+        console.printf(Locale.ROOT, "[%s] removed %d side-table files of a batch that was never committed%n",
+            cfg.name(), rolledBack);
+      }
+      Plan plan = plan();
+      Grid grid = plan.grid();
+      List<CellTask> todo = plan.todo();
+      console.printf(Locale.ROOT, "[%s] %d cells (%d foundations); %d already committed, %d to run%s%n",
+          cfg.name(), grid.cells().size(), grid.foundations().size(), grid.cells().size() - todo.size(), todo.size(),
+          options.retryFailed() ? " (retrying failed cells only)" : "");
+      if (todo.isEmpty()) {
+        return new Summary(grid.cells().size(), grid.cells().size(), 0, 0, (System.nanoTime() - t0) / 1e9, 0, 0);
+      }
+      return train(jsc, hadoopConf, mnist, grid, todo, t0);
+    } finally {
+      hadoopConf.destroy();
+    }
+  }
+
+  private Summary train(JavaSparkContext jsc, Broadcast<SerializableConf> hadoopConf, Mnist mnist, Grid grid,
+      List<CellTask> todo, long t0) {
     TaskFailureCounter tasks = new TaskFailureCounter();
     spark.sparkContext().addSparkListener(tasks);
-    Broadcast<SerializableConf> hadoopConf = jsc.broadcast(new SerializableConf(spark.sparkContext().hadoopConfiguration()));
-    Preflight.check(jsc, out, hadoopConf);
     FoundationStore dir = out.foundations(hadoopConf);
     Broadcast<Mnist> data = jsc.broadcast(mnist);
     try {
@@ -157,7 +168,6 @@ public final class SweepJob {
     } finally {
       spark.sparkContext().removeSparkListener(tasks);
       data.destroy();
-      hadoopConf.destroy();
     }
   }
 

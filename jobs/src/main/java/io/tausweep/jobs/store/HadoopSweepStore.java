@@ -72,6 +72,8 @@ public final class HadoopSweepStore implements SweepStore {
   private final FileSystem fs;
   private final Configuration conf;
   private boolean objectStore;
+  /** Whether the output directory existed before this store was opened (null: not known yet). */
+  private Boolean rootExisted;
   private long leaseTtlMs = Lease.DEFAULT_TTL_MS;
   private boolean crashAfterSideTables;
   /** Committed cells per sweep, from the runs files read so far. */
@@ -102,6 +104,23 @@ public final class HadoopSweepStore implements SweepStore {
     HadoopSweepStore store = open(out, conf);
     store.checkWritable(out);
     return store;
+  }
+
+  /**
+   * Removes the output directory again if this run created it and it holds no file (a run refused before it wrote
+   * anything, e.g. by the preflight, leaves nothing behind).
+   */
+  public void discardIfEmpty() {
+    if (!Boolean.FALSE.equals(rootExisted)) {
+      return;
+    }
+    try {
+      if (!fs.listFiles(root, true).hasNext()) {
+        fs.delete(root, true);
+      }
+    } catch (IOException e) {
+      LOG.warn("Could not remove the empty output directory {}: {}", display, Fs.reason(e));
+    }
   }
 
   /**
@@ -206,6 +225,7 @@ public final class HadoopSweepStore implements SweepStore {
     try {
       probe = Fs.isLocal(root) ? fs : FileSystem.newInstance(root.toUri(), quick);
       FileStatus st = status(probe, root);
+      rootExisted = st != null;
       if (st != null && !st.isDirectory()) {
         throw new StoreException("Invalid --out: " + out + " is a file (give a directory path; it is created if"
             + " missing)");

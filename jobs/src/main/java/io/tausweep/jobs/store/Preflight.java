@@ -35,8 +35,9 @@ public final class Preflight {
       if (!seen.equals(List.of(token))) {
         throw new IllegalStateException("read back " + seen);
       }
-    } catch (RuntimeException e) {
-      String why = e.getCause() != null ? rootMessage(e) : e.getMessage();
+    } catch (Exception e) {
+      // A failed task reaches the driver as a SparkException (undeclared, hence Exception), its cause as text.
+      String why = rootMessage(e);
       throw new StoreException("Executors cannot see --out " + store.display() + " (" + why + "): on a cluster whose"
           + " nodes share no disk, give a shared file system URI such as hdfs://NAMENODE:PORT/DIR or s3a://BUCKET/DIR",
           e);
