@@ -58,7 +58,7 @@ public final class SweepJob {
 
   private final SparkSession spark;
   private final SweepConfig cfg;
-  private final HadoopSweepStore out;
+  private final SweepStore out;
   private final Lease lease;
   private final PrintStream console;
   private final Options options;
@@ -101,7 +101,7 @@ public final class SweepJob {
    * A sweep of {@code cfg} into {@code out}, run by the driver holding {@code lease} (checked before every commit:
    * a driver whose lease was taken over stops committing).
    */
-  public SweepJob(SparkSession spark, SweepConfig cfg, HadoopSweepStore out, Lease lease, PrintStream console,
+  public SweepJob(SparkSession spark, SweepConfig cfg, SweepStore out, Lease lease, PrintStream console,
       Options options) {
     this.spark = spark;
     this.cfg = cfg;

@@ -529,18 +529,20 @@ public final class HadoopSweepStore implements SweepStore {
     }
   }
 
-  /** Writes a small token file that tasks read back (the preflight); returns its path. */
-  Path writeToken(String text) {
+  @Override
+  public String writeToken(String text) {
     Path p = new Path(root, "_preflight-" + java.util.UUID.randomUUID());
     try {
       Fs.publish(fs, p, text.getBytes(StandardCharsets.UTF_8), objectStore);
-      return p;
+      return p.toString();
     } catch (IOException | FSError e) {
       throw new StoreException("Cannot write under --out " + display + ": " + Fs.reason(e) + WRITE_FIX, e);
     }
   }
 
-  void deleteQuietly(Path p) {
+  @Override
+  public void deleteToken(String uri) {
+    Path p = new Path(uri);
     try {
       fs.delete(p, false);
     } catch (IOException e) {

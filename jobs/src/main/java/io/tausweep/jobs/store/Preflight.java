@@ -21,14 +21,13 @@ public final class Preflight {
    *
    * @throws StoreException when a task cannot read the token, naming the directory and the fix
    */
-  public static void check(JavaSparkContext jsc, HadoopSweepStore store, Broadcast<SerializableConf> conf) {
+  public static void check(JavaSparkContext jsc, SweepStore store, Broadcast<SerializableConf> conf) {
     String master = jsc.getConf().get("spark.master", "local");
     if (master.equals("local") || master.startsWith("local[")) {
       return;
     }
     String token = UUID.randomUUID().toString();
-    Path file = store.writeToken(token);
-    String uri = file.toString();
+    String uri = store.writeToken(token);
     try {
       jsc.setJobDescription("tausweep: can executors see --out?");
       List<String> seen = jsc.parallelize(List.of(uri), 1).map(u -> read(u, conf)).collect();
@@ -43,7 +42,7 @@ public final class Preflight {
           e);
     } finally {
       jsc.setJobDescription(null);
-      store.deleteQuietly(file);
+      store.deleteToken(uri);
     }
   }
 

@@ -51,6 +51,12 @@ public interface SweepStore {
   /** Appends a foundation's epochs (no runs rows: a foundation is committed as its model file). */
   void appendFoundationEpochs(List<Row> rows);
 
+  /** Writes a small token file under the output directory (the preflight reads it from a task); its URI. */
+  String writeToken(String text);
+
+  /** Deletes a token file {@link #writeToken} wrote. */
+  void deleteToken(String uri);
+
   /** The foundations directory, for tasks, which open it with the broadcast Hadoop configuration. */
   FoundationStore foundations(Broadcast<SerializableConf> conf);
 
