@@ -44,6 +44,24 @@ final class Fs {
     return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
   }
 
+  /**
+   * Opens {@code p} for writing. On the local disk through java.nio rather than Hadoop's raw local file system,
+   * whose create runs a {@code chmod} process per file where Hadoop's native library is missing (5-7 ms a file here,
+   * more from a large JVM); the file gets the process's umask, as any file it creates.
+   */
+  static FSDataOutputStream create(FileSystem fs, Path p, boolean overwrite) throws IOException {
+    if (!isLocal(p)) {
+      return fs.create(p, overwrite);
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(p.toUri());
+    Files.createDirectories(file.getParent());
+    java.io.OutputStream out = overwrite
+        ? Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)
+        : Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new FSDataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16), null);
+  }
+
   /** Whether files under {@code uri} are published by one write of the final name rather than by a rename. */
   static boolean isObjectStore(URI uri) {
     return uri.getScheme() != null && OBJECT_STORES.contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT));
@@ -61,7 +79,7 @@ final class Fs {
    */
   static void publish(FileSystem fs, Path target, byte[] bytes, boolean objectStore) throws IOException {
     if (objectStore) {
-      FSDataOutputStream out = fs.create(target, true);
+      FSDataOutputStream out = create(fs, target, true);
       try {
         out.write(bytes);
       } catch (IOException | RuntimeException e) {
@@ -72,7 +90,7 @@ final class Fs {
       return;
     }
     Path tmp = hidden(target);
-    try (FSDataOutputStream out = fs.create(tmp, false)) {
+    try (FSDataOutputStream out = create(fs, tmp, false)) {
       out.write(bytes);
     } catch (IOException | FSError e) {
       deleteQuietly(fs, tmp, e);

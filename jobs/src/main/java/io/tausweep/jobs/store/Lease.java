@@ -160,7 +160,7 @@ public final class Lease implements AutoCloseable {
       }
       if (Fs.isObjectStore(file.toUri())) {
         // No modification times to set on an object store: the lease is written again.
-        try (var out = fs.create(file, true)) {
+        try (var out = Fs.create(fs, file, true)) {
           out.write(now.render().getBytes(StandardCharsets.UTF_8));
         }
       } else {

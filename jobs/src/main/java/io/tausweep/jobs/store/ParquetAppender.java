@@ -171,7 +171,7 @@ final class ParquetAppender {
     }
 
     private PositionOutputStream open(boolean overwrite) throws IOException {
-      stream = fs.create(path, overwrite);
+      stream = Fs.create(fs, path, overwrite);
       FSDataOutputStream s = stream;
       return new DelegatingPositionOutputStream(s) {
         @Override
