@@ -2,11 +2,14 @@ package io.tausweep.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static io.tausweep.jobs.FaultToleranceTest.TINY;
+import static io.tausweep.jobs.FaultToleranceTest.csv;
+import static io.tausweep.jobs.FaultToleranceTest.run;
+
 import io.tausweep.jobs.SweepCliTest.Result;
 import io.tausweep.jobs.store.HadoopSweepStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -17,12 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * second driver started while the first runs, and leases left behind by drivers that are gone or still alive.
  */
 class ExactlyOnceTest {
-  static final String TINY = """
-      foundation { images-per-mode = 100, epochs = 1 }
-      specialize { images = 100, epochs = 2 }
-      data.test-images = 300
-      """;
-
   @TempDir
   Path tmp;
 
@@ -44,7 +41,7 @@ class ExactlyOnceTest {
     assertThat(rerun.out()).contains("removed 2 side-table files of a batch that was never committed")
         .contains("4 cells: 4 ran now, 0 already committed, 0 failed now");
     assertThat(csv(out, "SELECT count(*) AS n, count(DISTINCT cell_id, epoch) AS d FROM epochs"
-        + " WHERE stage = 'specialize'")).containsExactly("n,d", "8,8");
+        + " WHERE stage = 'specialize'")).containsExactly("n,d", "4,4");
     assertThat(csv(out, "SELECT count(*) AS n, count(DISTINCT cell_id, layer, unit) AS d FROM neurons"))
         .containsExactly("n,d", "512,512");
     assertThat(csv(out, "SELECT count(*) AS n, count(DISTINCT cell_id) AS d FROM runs"))
@@ -106,18 +103,5 @@ class ExactlyOnceTest {
     try (var files = Files.walk(dir)) {
       return files.filter(p -> p.toString().endsWith(".parquet")).toList();
     }
-  }
-
-  static Result run(Path conf, Path out, String... extra) {
-    List<String> args = new ArrayList<>(List.of("run", conf.toString(), "--out", out.toString(), "--data-dir",
-        TestPaths.mnistDir().toString(), "--conf", "spark.ui.enabled=false"));
-    args.addAll(List.of(extra));
-    return SweepCliTest.cli(args.toArray(String[]::new));
-  }
-
-  static List<String> csv(Path out, String sql) {
-    Result r = SweepCliTest.cli("sql", "--out", out.toString(), "--csv", "--conf", "spark.ui.enabled=false", sql);
-    assertThat(r.status()).as(r.err()).isZero();
-    return r.out().lines().toList();
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly one row per cell.
  */
 class FaultToleranceTest {
-  private static final String TINY = """
+  static final String TINY = """
       foundation { images-per-mode = 100, epochs = 1 }
       specialize { images = 100, epochs = 1 }
       data.test-images = 300
@@ -66,14 +66,14 @@ class FaultToleranceTest {
     return Files.writeString(tmp.resolve(name), text, StandardCharsets.UTF_8);
   }
 
-  private static Result run(Path conf, Path out, String... extra) {
+  static Result run(Path conf, Path out, String... extra) {
     List<String> args = new java.util.ArrayList<>(List.of("run", conf.toString(), "--out", out.toString(),
         "--data-dir", TestPaths.mnistDir().toString(), "--conf", "spark.ui.enabled=false"));
     args.addAll(List.of(extra));
     return SweepCliTest.cli(args.toArray(String[]::new));
   }
 
-  private static List<String> csv(Path out, String sql) {
+  static List<String> csv(Path out, String sql) {
     Result r = SweepCliTest.cli("sql", "--out", out.toString(), "--csv", "--conf", "spark.ui.enabled=false", sql);
     assertThat(r.status()).as(r.err()).isZero();
     return r.out().lines().toList();

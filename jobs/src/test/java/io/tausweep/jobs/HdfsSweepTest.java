@@ -7,7 +7,6 @@ import io.tausweep.model.data.Mnist;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -33,14 +32,7 @@ class HdfsSweepTest {
 
   @BeforeAll
   static void startHdfsAndRunTheSmokeSweep() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-    for (String key : List.of("dfs.namenode.http-address", "dfs.datanode.address", "dfs.datanode.http.address",
-        "dfs.datanode.ipc.address")) {
-      conf.set(key, "127.0.0.1:0");
-    }
-    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    cluster.waitActive();
+    cluster = io.tausweep.jobs.store.MiniHdfs.start(tmp.resolve("hdfs"));
     hdfs = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
     fs = cluster.getFileSystem();
     io.tausweep.model.data.MnistFetcher.ensure(TestPaths.mnistDir());
