@@ -1,6 +1,6 @@
 package io.tausweep.bench;
 
-import io.tausweep.model.train.Mlp;
+import io.tausweep.model.arch.Mlp;
 
 /**
  * The matrix-multiply FLOPs (2*m*n*k per product) of one cell's training, counted from the 784-128-128-10 MLP and

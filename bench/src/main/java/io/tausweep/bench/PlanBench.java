@@ -3,9 +3,9 @@ package io.tausweep.bench;
 import io.tausweep.analysis.ResultSchema;
 import io.tausweep.jobs.store.HadoopSweepStore;
 import io.tausweep.jobs.store.Lease;
-import io.tausweep.jobs.SparkSessions;
-import io.tausweep.jobs.SweepJob;
-import io.tausweep.model.config.SweepConfig;
+import io.tausweep.jobs.driver.SparkSessions;
+import io.tausweep.jobs.driver.SweepJob;
+import io.tausweep.model.sweep.SweepConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ public final class PlanBench {
   private static void commitFakeRows(SparkSession spark, SweepConfig cfg, Path out, int n) {
     List<Row> rows = new ArrayList<>(n);
     Timestamp now = new Timestamp(System.currentTimeMillis());
-    var cells = io.tausweep.jobs.Grid.of(cfg).cells();
+    var cells = io.tausweep.jobs.task.Grid.of(cfg).cells();
     for (int i = 0; i < n; i++) {
       var c = cells.get(i);
       rows.add(RowFactory.create(cfg.name(), c.id(), c.method().id(), c.seed(), c.angleDeg(), c.lambda(), 512L, 0.85,

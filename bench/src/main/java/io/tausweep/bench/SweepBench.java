@@ -1,7 +1,7 @@
 package io.tausweep.bench;
 
-import io.tausweep.jobs.SweepCli;
-import io.tausweep.jobs.SweepJob;
+import io.tausweep.jobs.cli.SweepCli;
+import io.tausweep.jobs.driver.SweepJob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

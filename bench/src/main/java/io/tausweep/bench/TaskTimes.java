@@ -1,6 +1,6 @@
 package io.tausweep.bench;
 
-import io.tausweep.jobs.SweepJob;
+import io.tausweep.jobs.driver.SweepJob;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;

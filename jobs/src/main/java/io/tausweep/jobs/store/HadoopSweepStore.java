@@ -1,7 +1,7 @@
 package io.tausweep.jobs.store;
 
 import io.tausweep.analysis.ResultSchema;
-import io.tausweep.model.config.SweepConfig;
+import io.tausweep.model.sweep.SweepConfig;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

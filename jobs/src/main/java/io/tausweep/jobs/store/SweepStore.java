@@ -1,6 +1,6 @@
 package io.tausweep.jobs.store;
 
-import io.tausweep.model.config.SweepConfig;
+import io.tausweep.model.sweep.SweepConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

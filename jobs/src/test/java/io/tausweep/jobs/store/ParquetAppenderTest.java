@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tausweep.analysis.ResultSchema;
-import io.tausweep.jobs.SparkSessions;
+import io.tausweep.jobs.driver.SparkSessions;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -217,7 +217,7 @@ public final class ConfigReader {
   }
 
   /** Wraps Typesafe's own exceptions (wrong type, bad substitution) in a one-line error. */
-  static ConfigError wrap(ConfigException e) {
+  public static ConfigError wrap(ConfigException e) {
     String msg = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
     return new ConfigError("Invalid config: " + msg);
   }

@@ -1,6 +1,6 @@
 /**
- * Sweep configuration: every key with its default, read once and typed from a HOCON file.
- * Bad values fail here, before any data is loaded or anything is written; nothing in this
- * package knows Spark.
+ * Reading configuration: the typed HOCON reader every other package takes its keys through, its one-line errors,
+ * and the data {@link io.tausweep.model.config.Budget}. Bad values fail here, before any data is loaded or anything
+ * is written. The bottom of the module: it depends on no other package here.
  */
 package io.tausweep.model.config;

@@ -19,7 +19,7 @@ public interface AdaptationMethod extends Serializable {
    * Builds the network this method trains. The foundation is left untouched; the returned
    * network holds copies of its parameters, with exactly the method's parameters trainable.
    *
-   * @param foundation a trained plain MLP ({@link io.tausweep.model.train.Mlp})
+   * @param foundation a trained plain MLP ({@link io.tausweep.model.arch.Mlp})
    * @param lambda     the sparsity weight, or null for methods without that axis
    * @param seed       the cell's seed, for any new random parameters
    */

@@ -1,9 +1,9 @@
 package io.tausweep.model.method;
 
 import io.tausweep.model.config.ConfigReader;
-import io.tausweep.model.nn.LoRADenseLayer;
-import io.tausweep.model.train.Mlp;
-import io.tausweep.model.train.Seeds;
+import io.tausweep.model.arch.LoRADenseLayer;
+import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.rng.Seeds;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.LossLayer;

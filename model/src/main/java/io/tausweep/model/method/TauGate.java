@@ -2,11 +2,11 @@ package io.tausweep.model.method;
 
 import io.tausweep.model.config.ConfigError;
 import io.tausweep.model.config.ConfigReader;
-import io.tausweep.model.nn.LeanNet;
-import io.tausweep.model.nn.TauGateLayer;
-import io.tausweep.model.nn.TauGates;
+import io.tausweep.model.engine.LeanNet;
+import io.tausweep.model.arch.TauGateLayer;
+import io.tausweep.model.arch.TauGates;
 import io.tausweep.model.train.Evaluator;
-import io.tausweep.model.train.Mlp;
+import io.tausweep.model.arch.Mlp;
 import io.tausweep.model.train.Split;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.tausweep.model.train;
 
-import io.tausweep.model.nn.LeanNet;
-import io.tausweep.model.nn.WorkArrays;
+import io.tausweep.model.engine.LeanNet;
+import io.tausweep.model.engine.WorkArrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.tausweep.model.train;
 
-import io.tausweep.model.nn.LeanNet;
+import io.tausweep.model.engine.LeanNet;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;

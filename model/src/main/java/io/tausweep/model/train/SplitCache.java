@@ -1,5 +1,7 @@
 package io.tausweep.model.train;
 
+import io.tausweep.model.rng.Seeds;
+import io.tausweep.model.arch.Mlp;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.data.Rotation;

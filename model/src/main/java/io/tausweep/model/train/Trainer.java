@@ -1,7 +1,9 @@
 package io.tausweep.model.train;
 
-import io.tausweep.model.nn.LeanNet;
-import io.tausweep.model.nn.WorkArrays;
+import io.tausweep.model.rng.Seeds;
+import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.engine.LeanNet;
+import io.tausweep.model.engine.WorkArrays;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,8 +2,8 @@ package io.tausweep.model.method;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tausweep.model.train.Mlp;
-import io.tausweep.model.train.Seeds;
+import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.rng.Seeds;
 import io.tausweep.model.train.Split;
 import io.tausweep.model.train.Trainer;
 import java.util.Arrays;

@@ -1,12 +1,13 @@
 package io.tausweep.model.train;
 
+import io.tausweep.model.arch.Mlp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tausweep.model.method.BitFit;
 import io.tausweep.model.method.FullFineTune;
 import io.tausweep.model.method.LoRA;
 import io.tausweep.model.method.TauGate;
-import io.tausweep.model.nn.LeanNet;
+import io.tausweep.model.engine.LeanNet;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;

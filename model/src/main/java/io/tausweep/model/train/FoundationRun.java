@@ -1,7 +1,0 @@
-package io.tausweep.model.train;
-
-import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-
-/** A trained foundation with its per-epoch log and training time. */
-public record FoundationRun(MultiLayerNetwork network, List<EpochStats> epochs, double trainSeconds) {}
