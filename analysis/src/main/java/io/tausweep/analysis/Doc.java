@@ -23,7 +23,8 @@ final class Doc {
     Table {
       for (List<String> r : rows) {
         if (r.size() != header.size()) {
-          throw new IllegalArgumentException("Table row has " + r.size() + " cells, header " + header.size());
+          throw new IllegalArgumentException(
+              "Table row has " + r.size() + " cells, header " + header.size());
         }
       }
     }
@@ -91,19 +92,30 @@ final class Doc {
   String html() {
     StringBuilder sb = new StringBuilder();
     sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-        .append(esc(title)).append("</title>\n<style>\n")
-        .append("body{font-family:sans-serif;max-width:72em;margin:2em auto;padding:0 1em;line-height:1.4}\n")
-        .append("table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.25em .6em}\n")
+        .append(esc(title))
+        .append("</title>\n<style>\n")
+        .append(
+            "body{font-family:sans-serif;max-width:72em;margin:2em auto;padding:0 1em;line-height:1.4}\n")
+        .append(
+            "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.25em .6em}\n")
         .append("th{background:#eee}td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
         .append("img{max-width:100%}\n</style>\n</head>\n<body>\n");
     for (Block b : blocks) {
       if (b instanceof Heading h) {
-        sb.append("<h").append(h.level()).append('>').append(esc(h.text())).append("</h").append(h.level())
+        sb.append("<h")
+            .append(h.level())
+            .append('>')
+            .append(esc(h.text()))
+            .append("</h")
+            .append(h.level())
             .append(">\n");
       } else if (b instanceof Para p) {
         sb.append("<p>").append(esc(p.text())).append("</p>\n");
       } else if (b instanceof Image i) {
-        sb.append("<p><img src=\"").append(esc(i.path())).append("\" alt=\"").append(esc(i.alt()))
+        sb.append("<p><img src=\"")
+            .append(esc(i.path()))
+            .append("\" alt=\"")
+            .append(esc(i.alt()))
             .append("\"></p>\n");
       } else if (b instanceof Table t) {
         sb.append("<table>\n<thead><tr>");
@@ -112,7 +124,9 @@ final class Doc {
         for (List<String> r : t.rows()) {
           sb.append("<tr>");
           for (int c = 0; c < r.size(); c++) {
-            sb.append(t.numeric()[c] ? "<td class=\"num\">" : "<td>").append(esc(r.get(c))).append("</td>");
+            sb.append(t.numeric()[c] ? "<td class=\"num\">" : "<td>")
+                .append(esc(r.get(c)))
+                .append("</td>");
           }
           sb.append("</tr>\n");
         }
@@ -124,8 +138,8 @@ final class Doc {
 
   /**
    * Escapes the characters Markdown would read as markup in this document's text (method and sweep
-   * names, numbers, intervals); an intraword {@code _} as in {@code full_ft} is left alone, as CommonMark
-   * does, and so are brackets, which make a link only before a parenthesis.
+   * names, numbers, intervals); an intraword {@code _} as in {@code full_ft} is left alone, as
+   * CommonMark does, and so are brackets, which make a link only before a parenthesis.
    */
   private static String mdText(String s) {
     return s.replaceAll("([\\\\`*<|])", "\\\\$1");
@@ -136,6 +150,9 @@ final class Doc {
   }
 
   private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

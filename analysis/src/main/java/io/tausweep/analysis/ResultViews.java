@@ -12,17 +12,18 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Registers an output directory's result tables, and the views derived from them, as Spark SQL
- * temp views, read with their explicit schemas so partition columns keep their types. Every view
- * is lazy: registering reads only Parquet footers, and a query computes what it selects.
+ * Registers an output directory's result tables, and the views derived from them, as Spark SQL temp
+ * views, read with their explicit schemas so partition columns keep their types. Every view is
+ * lazy: registering reads only Parquet footers, and a query computes what it selects.
  *
  * <p>The views (column meanings in {@link ResultSchema}; {@code DESCRIBE view} shows them):
+ *
  * <ul>
- *   <li>{@code runs}, {@code epochs}, {@code neurons}: the tables as written, one row per
- *       attempt. {@code epochs} and {@code neurons} are empty when the directory lacks them.
+ *   <li>{@code runs}, {@code epochs}, {@code neurons}: the tables as written, one row per attempt.
+ *       {@code epochs} and {@code neurons} are empty when the directory lacks them.
  *   <li>{@code cells}: the committed result of each cell, one row per (sweep, cell_id). A cell
- *       attempted more than once keeps its latest {@code ok} row by {@code started_at}, or its latest
- *       row when none is ok.
+ *       attempted more than once keeps its latest {@code ok} row by {@code started_at}, or its
+ *       latest row when none is ok.
  *   <li>{@code summary}: per (sweep, method, angle_deg, lambda) over the ok rows of {@code cells}:
  *       n, and per metric the mean, sample std and 95% CI {@code mean ± t(0.975, n-1) · std / √n}.
  *   <li>{@code paired_seeds}: per seed, a cell's acc_0 and acc_theta minus those of the frozen and
@@ -30,6 +31,7 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@code paired}: {@code paired_seeds} across seeds: n_pairs, mean delta, its 95% CI (as in
  *       summary) and a two-sided Wilcoxon signed-rank p-value ({@link Stats#wilcoxonSignedRankP}).
  * </ul>
+ *
  * The SQL functions of {@link Stats#registerFunctions} are registered with them.
  */
 public final class ResultViews {
@@ -37,15 +39,26 @@ public final class ResultViews {
 
   /** View of the latest committed row of each cell. */
   public static final String CELLS = "cells";
+
   /** View of per-group statistics over seeds. */
   public static final String SUMMARY = "summary";
+
   /** View of per-seed differences to a baseline method. */
   public static final String PAIRED_SEEDS = "paired_seeds";
+
   /** View of paired differences aggregated over seeds. */
   public static final String PAIRED = "paired";
+
   /** Every view {@link #register} creates, tables first. */
-  public static final List<String> VIEWS = List.of(ResultSchema.RUNS, ResultSchema.EPOCHS, ResultSchema.NEURONS,
-      CELLS, SUMMARY, PAIRED_SEEDS, PAIRED);
+  public static final List<String> VIEWS =
+      List.of(
+          ResultSchema.RUNS,
+          ResultSchema.EPOCHS,
+          ResultSchema.NEURONS,
+          CELLS,
+          SUMMARY,
+          PAIRED_SEEDS,
+          PAIRED);
 
   /**
    * Registers every view of {@link #VIEWS} over the tables in {@code out}, replacing views of the
@@ -58,21 +71,35 @@ public final class ResultViews {
   }
 
   /**
-   * As {@link #register(SparkSession, Path)}, for an output directory on any Hadoop file system ({@code file:},
-   * {@code hdfs://}, {@code s3a://}, ...), opened with the session's Hadoop configuration.
+   * As {@link #register(SparkSession, Path)}, for an output directory on any Hadoop file system
+   * ({@code file:}, {@code hdfs://}, {@code s3a://}, ...), opened with the session's Hadoop
+   * configuration.
    */
   public static void register(SparkSession spark, String out) {
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(out);
     org.apache.hadoop.fs.Path runs = new org.apache.hadoop.fs.Path(root, ResultSchema.RUNS);
     if (!isDirectory(spark, runs)) {
       String name = display(root);
-      throw new IllegalArgumentException("No results in " + name + ": " + display(runs)
-          + " does not exist (run 'bin/sweep run CONF --out " + name + "' first, or fix --out)");
+      throw new IllegalArgumentException(
+          "No results in "
+              + name
+              + ": "
+              + display(runs)
+              + " does not exist (run 'bin/sweep run CONF --out "
+              + name
+              + "' first, or fix --out)");
     }
-    read(spark, runs.toString(), ResultSchema.RUNS_SCHEMA).createOrReplaceTempView(ResultSchema.RUNS);
-    readOrEmpty(spark, new org.apache.hadoop.fs.Path(root, ResultSchema.EPOCHS), ResultSchema.EPOCHS_SCHEMA)
+    read(spark, runs.toString(), ResultSchema.RUNS_SCHEMA)
+        .createOrReplaceTempView(ResultSchema.RUNS);
+    readOrEmpty(
+            spark,
+            new org.apache.hadoop.fs.Path(root, ResultSchema.EPOCHS),
+            ResultSchema.EPOCHS_SCHEMA)
         .createOrReplaceTempView(ResultSchema.EPOCHS);
-    readOrEmpty(spark, new org.apache.hadoop.fs.Path(root, ResultSchema.NEURONS), ResultSchema.NEURONS_SCHEMA)
+    readOrEmpty(
+            spark,
+            new org.apache.hadoop.fs.Path(root, ResultSchema.NEURONS),
+            ResultSchema.NEURONS_SCHEMA)
         .createOrReplaceTempView(ResultSchema.NEURONS);
     registerDerived(spark);
   }
@@ -85,7 +112,9 @@ public final class ResultViews {
 
   private static boolean isDirectory(SparkSession spark, org.apache.hadoop.fs.Path p) {
     try {
-      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).getFileStatus(p).isDirectory();
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration())
+          .getFileStatus(p)
+          .isDirectory();
     } catch (java.io.FileNotFoundException e) {
       return false;
     } catch (java.io.IOException e) {
@@ -95,14 +124,15 @@ public final class ResultViews {
 
   /**
    * Registers {@code cells}, {@code summary}, {@code paired_seeds} and {@code paired} (and the SQL
-   * functions) over whatever view named {@code runs} the session already has, with
-   * {@link ResultSchema#RUNS_SCHEMA}'s columns.
+   * functions) over whatever view named {@code runs} the session already has, with {@link
+   * ResultSchema#RUNS_SCHEMA}'s columns.
    */
   public static void registerDerived(SparkSession spark) {
     Stats.registerFunctions(spark);
     conform(spark.sql(cellsSql()), ResultSchema.RUNS_SCHEMA).createOrReplaceTempView(CELLS);
     conform(spark.sql(summarySql()), ResultSchema.SUMMARY_SCHEMA).createOrReplaceTempView(SUMMARY);
-    conform(spark.sql(pairedSeedsSql()), ResultSchema.PAIRED_SEEDS_SCHEMA).createOrReplaceTempView(PAIRED_SEEDS);
+    conform(spark.sql(pairedSeedsSql()), ResultSchema.PAIRED_SEEDS_SCHEMA)
+        .createOrReplaceTempView(PAIRED_SEEDS);
     conform(spark.sql(pairedSql()), ResultSchema.PAIRED_SCHEMA).createOrReplaceTempView(PAIRED);
   }
 
@@ -117,7 +147,8 @@ public final class ResultViews {
                    PARTITION BY sweep, cell_id
                    ORDER BY CASE WHEN status = 'ok' THEN 0 ELSE 1 END, started_at DESC, host, error) AS attempt_rank
           FROM runs)
-        WHERE attempt_rank = 1""".formatted(cols);
+        WHERE attempt_rank = 1"""
+        .formatted(cols);
   }
 
   /** The SQL of {@code summary} over {@code cells}. */
@@ -132,13 +163,16 @@ public final class ResultViews {
                count(*) AS n%s
         FROM cells
         WHERE status = 'ok'
-        GROUP BY sweep, method, angle_deg, lambda""".formatted(stats);
+        GROUP BY sweep, method, angle_deg, lambda"""
+        .formatted(stats);
   }
 
   /** The SQL of {@code paired_seeds} over {@code cells}. */
   static String pairedSeedsSql() {
-    String baselines = ResultSchema.PAIRED_BASELINES.stream().map(b -> "'" + b + "'")
-        .collect(Collectors.joining(", "));
+    String baselines =
+        ResultSchema.PAIRED_BASELINES.stream()
+            .map(b -> "'" + b + "'")
+            .collect(Collectors.joining(", "));
     return """
         SELECT c.sweep, c.method, c.angle_deg, c.lambda, b.method AS baseline, c.seed,
                c.cell_id, b.cell_id AS baseline_cell_id,
@@ -148,7 +182,8 @@ public final class ResultViews {
         JOIN cells b
           ON b.sweep = c.sweep AND b.seed = c.seed AND b.angle_deg = c.angle_deg
          AND b.method IN (%s) AND b.method <> c.method
-        WHERE c.status = 'ok' AND b.status = 'ok'""".formatted(baselines);
+        WHERE c.status = 'ok' AND b.status = 'ok'"""
+        .formatted(baselines);
   }
 
   /** The SQL of {@code paired} over {@code paired_seeds}. */
@@ -162,7 +197,8 @@ public final class ResultViews {
         SELECT sweep, method, angle_deg, lambda, baseline,
                count(*) AS n_pairs%s
         FROM paired_seeds
-        GROUP BY sweep, method, angle_deg, lambda, baseline""".formatted(stats);
+        GROUP BY sweep, method, angle_deg, lambda, baseline"""
+        .formatted(stats);
   }
 
   private static String meanStdCi(String column, String prefix) {
@@ -171,7 +207,8 @@ public final class ResultViews {
                avg(%1$s) AS %2$s_mean,
                stddev_samp(%1$s) AS %2$s_std,
                avg(%1$s) - ci95_half(stddev_samp(%1$s), count(%1$s)) AS %2$s_ci_lo,
-               avg(%1$s) + ci95_half(stddev_samp(%1$s), count(%1$s)) AS %2$s_ci_hi""".formatted(column, prefix);
+               avg(%1$s) + ci95_half(stddev_samp(%1$s), count(%1$s)) AS %2$s_ci_hi"""
+        .formatted(column, prefix);
   }
 
   /**
@@ -186,8 +223,14 @@ public final class ResultViews {
       StructField a = actual.apply(f.name());
       // Compared without nullability: Parquet reads arrays back with containsNull = true.
       if (!a.dataType().catalogString().equals(f.dataType().catalogString())) {
-        throw new IllegalStateException("View column " + f.name() + " has type " + a.dataType().simpleString()
-            + ", its schema says " + f.dataType().simpleString() + " (fix the view's SQL or ResultSchema)");
+        throw new IllegalStateException(
+            "View column "
+                + f.name()
+                + " has type "
+                + a.dataType().simpleString()
+                + ", its schema says "
+                + f.dataType().simpleString()
+                + " (fix the view's SQL or ResultSchema)");
       }
       cols[i] = functions.col(f.name()).as(f.name(), f.metadata());
     }
@@ -198,11 +241,17 @@ public final class ResultViews {
     return String.join(", ", schema.fieldNames());
   }
 
-  private static Dataset<Row> readOrEmpty(SparkSession spark, org.apache.hadoop.fs.Path dir, StructType schema) {
-    return isDirectory(spark, dir) ? read(spark, dir.toString(), schema) : spark.createDataFrame(List.of(), schema);
+  private static Dataset<Row> readOrEmpty(
+      SparkSession spark, org.apache.hadoop.fs.Path dir, StructType schema) {
+    return isDirectory(spark, dir)
+        ? read(spark, dir.toString(), schema)
+        : spark.createDataFrame(List.of(), schema);
   }
 
-  /** Reads a Hive-partitioned table; its columns come back in the schema's order, partitions included. */
+  /**
+   * Reads a Hive-partitioned table; its columns come back in the schema's order, partitions
+   * included.
+   */
   private static Dataset<Row> read(SparkSession spark, String dir, StructType schema) {
     return conform(spark.read().schema(schema).option("basePath", dir).parquet(dir), schema);
   }

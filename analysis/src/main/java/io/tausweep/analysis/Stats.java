@@ -13,16 +13,18 @@ import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The statistics behind the {@code summary} and {@code paired} views, from Apache Commons Math,
- * and their registration as Spark SQL functions, since SQL cannot call Commons Math itself.
+ * The statistics behind the {@code summary} and {@code paired} views, from Apache Commons Math, and
+ * their registration as Spark SQL functions, since SQL cannot call Commons Math itself.
  *
  * <p>SQL functions registered by {@link #registerFunctions}:
+ *
  * <ul>
- *   <li>{@code t_quantile(p, dof)}: the p-quantile of Student's t with {@code dof} degrees of freedom;
- *   <li>{@code ci95_half(std, n)}: half-width of the 95% confidence interval of a mean,
- *       {@code t_quantile(0.975, n - 1) * std / sqrt(n)}; null when {@code n < 2} or std is null;
- *   <li>{@code wilcoxon_p(deltas)}: two-sided Wilcoxon signed-rank p-value of an
- *       {@code array<double>} of paired differences (see {@link #wilcoxonSignedRankP}).
+ *   <li>{@code t_quantile(p, dof)}: the p-quantile of Student's t with {@code dof} degrees of
+ *       freedom;
+ *   <li>{@code ci95_half(std, n)}: half-width of the 95% confidence interval of a mean, {@code
+ *       t_quantile(0.975, n - 1) * std / sqrt(n)}; null when {@code n < 2} or std is null;
+ *   <li>{@code wilcoxon_p(deltas)}: two-sided Wilcoxon signed-rank p-value of an {@code
+ *       array<double>} of paired differences (see {@link #wilcoxonSignedRankP}).
  * </ul>
  */
 public final class Stats {
@@ -38,8 +40,8 @@ public final class Stats {
    */
   public static double tQuantile(double p, double dof) {
     if (!(dof > 0) || !(p > 0 && p < 1)) {
-      throw new IllegalArgumentException("Invalid t quantile: p=" + p + ", dof=" + dof
-          + " (p must be in (0, 1) and dof > 0)");
+      throw new IllegalArgumentException(
+          "Invalid t quantile: p=" + p + ", dof=" + dof + " (p must be in (0, 1) and dof > 0)");
     }
     // No random generator: the distribution is only inverted, never sampled.
     return new TDistribution(null, dof, TDistribution.DEFAULT_INVERSE_ABSOLUTE_ACCURACY)
@@ -61,12 +63,12 @@ public final class Stats {
 
   /**
    * Two-sided p-value of the Wilcoxon signed-rank test that paired differences are centred on 0.
-   * Zero differences are dropped first (Wilcoxon's original rule, SciPy's {@code zero_method='wilcox'});
-   * tied magnitudes get average ranks. Up to {@value #WILCOXON_EXACT_MAX_N} non-zero differences,
-   * Commons Math's exact p-value (its enumeration of all 2^n sign patterns). Above, the normal
-   * approximation with tie-corrected variance and continuity correction, as SciPy's
-   * {@code wilcoxon(method='approx', correction=True)}: Commons Math's own approximation applies
-   * the continuity correction away from the mean (3.6.1), so it is not used.
+   * Zero differences are dropped first (Wilcoxon's original rule, SciPy's {@code
+   * zero_method='wilcox'}); tied magnitudes get average ranks. Up to {@value #WILCOXON_EXACT_MAX_N}
+   * non-zero differences, Commons Math's exact p-value (its enumeration of all 2^n sign patterns).
+   * Above, the normal approximation with tie-corrected variance and continuity correction, as
+   * SciPy's {@code wilcoxon(method='approx', correction=True)}: Commons Math's own approximation
+   * applies the continuity correction away from the mean (3.6.1), so it is not used.
    *
    * @param deltas differences, nulls and NaNs ignored
    * @return the p-value in (0, 1], or null when fewer than 2 differences are non-zero (the test is
@@ -78,14 +80,17 @@ public final class Stats {
     if (n < 2) {
       return null;
     }
-    double p = n <= WILCOXON_EXACT_MAX_N
-        ? new WilcoxonSignedRankTest().wilcoxonSignedRankTest(nonZero, new double[n], true)
-        : wilcoxonNormalP(nonZero);
+    double p =
+        n <= WILCOXON_EXACT_MAX_N
+            ? new WilcoxonSignedRankTest().wilcoxonSignedRankTest(nonZero, new double[n], true)
+            : wilcoxonNormalP(nonZero);
     // Either two-sided value doubles a tail probability, which passes 1 for a centred statistic.
     return Math.min(1.0, p);
   }
 
-  /** The normal approximation of the signed-rank statistic (Lehmann, Nonparametrics, 1975, ch. 3). */
+  /**
+   * The normal approximation of the signed-rank statistic (Lehmann, Nonparametrics, 1975, ch. 3).
+   */
   private static double wilcoxonNormalP(double[] nonZero) {
     int n = nonZero.length;
     double[] abs = Arrays.stream(nonZero).map(Math::abs).toArray();
@@ -109,20 +114,36 @@ public final class Stats {
       variance -= (t * t * t - t) / 48.0;
     }
     double z = Math.max(0, Math.abs(wPlus - mean) - 0.5) / Math.sqrt(variance);
-    return 2 * new NormalDistribution(null, 0, 1, NormalDistribution.DEFAULT_INVERSE_ABSOLUTE_ACCURACY)
-        .cumulativeProbability(-z);
+    return 2
+        * new NormalDistribution(null, 0, 1, NormalDistribution.DEFAULT_INVERSE_ABSOLUTE_ACCURACY)
+            .cumulativeProbability(-z);
   }
 
   /** Registers {@code t_quantile}, {@code ci95_half} and {@code wilcoxon_p} in the session. */
   public static void registerFunctions(SparkSession spark) {
     // Java UDFs get no implicit casts, so arguments arrive as whatever numeric type the SQL has
     // (a literal 0.975 is a decimal, 4 an int): take any Number.
-    spark.udf().register("t_quantile", (UDF2<Object, Object, Double>) (p, dof) ->
-        p == null || dof == null ? null : tQuantile(number(p), number(dof)), DataTypes.DoubleType);
-    spark.udf().register("ci95_half", (UDF2<Object, Object, Double>) (std, n) ->
-        std == null || n == null ? null : ci95HalfWidth(number(std), (long) number(n)), DataTypes.DoubleType);
-    spark.udf().register("wilcoxon_p", (UDF1<scala.collection.Seq<Object>, Double>) Stats::wilcoxonP,
-        DataTypes.DoubleType);
+    spark
+        .udf()
+        .register(
+            "t_quantile",
+            (UDF2<Object, Object, Double>)
+                (p, dof) -> p == null || dof == null ? null : tQuantile(number(p), number(dof)),
+            DataTypes.DoubleType);
+    spark
+        .udf()
+        .register(
+            "ci95_half",
+            (UDF2<Object, Object, Double>)
+                (std, n) ->
+                    std == null || n == null ? null : ci95HalfWidth(number(std), (long) number(n)),
+            DataTypes.DoubleType);
+    spark
+        .udf()
+        .register(
+            "wilcoxon_p",
+            (UDF1<scala.collection.Seq<Object>, Double>) Stats::wilcoxonP,
+            DataTypes.DoubleType);
   }
 
   private static Double wilcoxonP(scala.collection.Seq<Object> deltas) {
@@ -142,7 +163,11 @@ public final class Stats {
     if (v instanceof Number n) {
       return n.doubleValue();
     }
-    throw new IllegalArgumentException("Not a number: " + v + " (" + v.getClass().getSimpleName()
-        + "); t_quantile, ci95_half and wilcoxon_p take numeric arguments");
+    throw new IllegalArgumentException(
+        "Not a number: "
+            + v
+            + " ("
+            + v.getClass().getSimpleName()
+            + "); t_quantile, ci95_half and wilcoxon_p take numeric arguments");
   }
 }

@@ -15,7 +15,8 @@ public final class Table1 {
   private Table1() {}
 
   /** Methods in the paper's row order; unknown methods sort after them. */
-  public static final List<String> METHOD_ORDER = List.of("frozen", "bitfit", "taugate", "lora", "full_ft");
+  public static final List<String> METHOD_ORDER =
+      List.of("frozen", "bitfit", "taugate", "lora", "full_ft");
 
   /**
    * The SQL behind the table, for one sweep (a string literal is bound by {@link #query}). Columns
@@ -46,12 +47,13 @@ public final class Table1 {
         FROM summary
         WHERE sweep = '%s'
         ORDER BY angle_deg, %s, lambda
-        """.formatted(sweep.replace("'", "''"), methodOrder("method"));
+        """
+        .formatted(sweep.replace("'", "''"), methodOrder("method"));
   }
 
   /**
-   * A SQL expression ranking {@code column} in {@link #METHOD_ORDER} (1-based), unknown methods last,
-   * for an {@code ORDER BY}.
+   * A SQL expression ranking {@code column} in {@link #METHOD_ORDER} (1-based), unknown methods
+   * last, for an {@code ORDER BY}.
    */
   public static String methodOrder(String column) {
     String order = String.join(", ", METHOD_ORDER.stream().map(m -> "'" + m + "'").toList());
@@ -67,14 +69,37 @@ public final class Table1 {
   /** Renders rows of {@link #sql} as a fixed-width text table. */
   public static String format(List<Row> rows) {
     StringBuilder sb = new StringBuilder();
-    String header = String.format(Locale.ROOT, "%-8s %8s %6s %7s %3s  %-13s  %-13s  %7s %7s %8s%n",
-        "method", "params", "angle", "lambda", "n", "acc 0deg", "acc angle", "hard 0", "hard ang", "high-act");
+    String header =
+        String.format(
+            Locale.ROOT,
+            "%-8s %8s %6s %7s %3s  %-13s  %-13s  %7s %7s %8s%n",
+            "method",
+            "params",
+            "angle",
+            "lambda",
+            "n",
+            "acc 0deg",
+            "acc angle",
+            "hard 0",
+            "hard ang",
+            "high-act");
     sb.append(header);
     sb.append("-".repeat(header.length() - 1)).append('\n');
     for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "%-8s %8d %6.1f %7s %3d  %-13s  %-13s  %7s %7s %8s%n",
-          r.getString(0), r.getLong(1), r.getDouble(2), r.isNullAt(3) ? "-" : fmt(r.getDouble(3), "%.3g"),
-          r.getLong(4), meanStd(r, 5, 6), meanStd(r, 7, 8), opt(r, 9), opt(r, 10), opt(r, 11)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-8s %8d %6.1f %7s %3d  %-13s  %-13s  %7s %7s %8s%n",
+              r.getString(0),
+              r.getLong(1),
+              r.getDouble(2),
+              r.isNullAt(3) ? "-" : fmt(r.getDouble(3), "%.3g"),
+              r.getLong(4),
+              meanStd(r, 5, 6),
+              meanStd(r, 7, 8),
+              opt(r, 9),
+              opt(r, 10),
+              opt(r, 11)));
     }
     return sb.toString();
   }

@@ -11,14 +11,19 @@ class DocTest {
   private static Doc doc() {
     return new Doc("Report <x>")
         .para("a | b * c_d & e")
-        .table(new Doc.Table(List.of("name", "value"), new boolean[] {false, true},
-            List.of(List.of("full_ft", "0.5 ± 0.1"), List.of("a|b", "<1>"))))
+        .table(
+            new Doc.Table(
+                List.of("name", "value"),
+                new boolean[] {false, true},
+                List.of(List.of("full_ft", "0.5 ± 0.1"), List.of("a|b", "<1>"))))
         .image("fig", "plot.png");
   }
 
   @Test
   void markdown() {
-    assertThat(doc().markdown()).isEqualTo("""
+    assertThat(doc().markdown())
+        .isEqualTo(
+            """
         # Report \\<x>
 
         a \\| b \\* c_d & e
@@ -36,16 +41,23 @@ class DocTest {
   @Test
   void html() {
     String html = doc().html();
-    assertThat(html).contains("<title>Report &lt;x&gt;</title>", "<h1>Report &lt;x&gt;</h1>",
-        "<p>a | b * c_d &amp; e</p>", "<tr><th>name</th><th>value</th></tr>",
-        "<tr><td>full_ft</td><td class=\"num\">0.5 ± 0.1</td></tr>", "<tr><td>a|b</td><td class=\"num\">&lt;1&gt;</td></tr>",
-        "<p><img src=\"plot.png\" alt=\"fig\"></p>");
+    assertThat(html)
+        .contains(
+            "<title>Report &lt;x&gt;</title>",
+            "<h1>Report &lt;x&gt;</h1>",
+            "<p>a | b * c_d &amp; e</p>",
+            "<tr><th>name</th><th>value</th></tr>",
+            "<tr><td>full_ft</td><td class=\"num\">0.5 ± 0.1</td></tr>",
+            "<tr><td>a|b</td><td class=\"num\">&lt;1&gt;</td></tr>",
+            "<p><img src=\"plot.png\" alt=\"fig\"></p>");
   }
 
   @Test
   void rowsMustMatchTheHeader() {
-    assertThatThrownBy(() -> new Doc.Table(List.of("a", "b"), new boolean[2], List.of(List.of("1"))))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("Table row has 1 cells, header 2");
+    assertThatThrownBy(
+            () -> new Doc.Table(List.of("a", "b"), new boolean[2], List.of(List.of("1"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Table row has 1 cells, header 2");
   }
 
   @Test

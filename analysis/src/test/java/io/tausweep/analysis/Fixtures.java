@@ -94,9 +94,31 @@ final class Fixtures {
     }
 
     Row row() {
-      return RowFactory.create(sweep, cellId(), method, seed, angle, lambda, params(method), acc0, accTheta, acc0Hard,
-          accThetaHard, highActFrac, 1.5, 0.25, status, error, "f-" + seed + "-" + angle, "cfg0123456789abcd",
-          "0.1.0-test+abc1234", "1.0.0-M2.1", "4.2.0", "testhost", 1, "OpenBLAS test on a test CPU",
+      return RowFactory.create(
+          sweep,
+          cellId(),
+          method,
+          seed,
+          angle,
+          lambda,
+          params(method),
+          acc0,
+          accTheta,
+          acc0Hard,
+          accThetaHard,
+          highActFrac,
+          1.5,
+          0.25,
+          status,
+          error,
+          "f-" + seed + "-" + angle,
+          "cfg0123456789abcd",
+          "0.1.0-test+abc1234",
+          "1.0.0-M2.1",
+          "4.2.0",
+          "testhost",
+          1,
+          "OpenBLAS test on a test CPU",
           Timestamp.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(started)));
     }
   }
@@ -108,11 +130,22 @@ final class Fixtures {
   static void writeRuns(SparkSession spark, Path out, List<Run> runs) {
     List<Row> rows = new ArrayList<>();
     runs.forEach(r -> rows.add(r.row()));
-    write(spark, out.resolve(ResultSchema.RUNS), rows, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS);
+    write(
+        spark,
+        out.resolve(ResultSchema.RUNS),
+        rows,
+        ResultSchema.RUNS_SCHEMA,
+        ResultSchema.RUNS_PARTITIONS);
   }
 
-  static void write(SparkSession spark, Path dir, List<Row> rows, StructType schema, List<String> partitions) {
-    spark.createDataFrame(rows, schema).coalesce(1).write().mode(SaveMode.Append)
-        .partitionBy(partitions.toArray(String[]::new)).parquet(dir.toString());
+  static void write(
+      SparkSession spark, Path dir, List<Row> rows, StructType schema, List<String> partitions) {
+    spark
+        .createDataFrame(rows, schema)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Append)
+        .partitionBy(partitions.toArray(String[]::new))
+        .parquet(dir.toString());
   }
 }

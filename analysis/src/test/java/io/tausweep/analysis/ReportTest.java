@@ -45,15 +45,27 @@ class ReportTest {
 
   @Test
   void writesOneReportPerSweepAndReturnsItsFiles() {
-    assertThat(written).containsExactly(
-        report("grid", "report.md"), report("grid", "report.html"), report("grid", Plots.LAMBDA_TRADEOFF_PNG),
-        report("grid", Plots.ACC_VS_ANGLE_PNG), report("grid", Plots.PARAMS_VS_ACC_PNG),
-        report("lambda", "report.md"), report("lambda", "report.html"), report("lambda", Plots.LAMBDA_TRADEOFF_PNG),
-        report("lambda", Plots.ACC_VS_ANGLE_PNG),
-        report("other", "report.md"), report("other", "report.html"), report("other", Plots.LAMBDA_TRADEOFF_PNG),
-        report("other", Plots.ACC_VS_ANGLE_PNG), report("other", Plots.PARAMS_VS_ACC_PNG),
-        report("stats", "report.md"), report("stats", "report.html"), report("stats", Plots.LAMBDA_TRADEOFF_PNG),
-        report("stats", Plots.ACC_VS_ANGLE_PNG), report("stats", Plots.PARAMS_VS_ACC_PNG));
+    assertThat(written)
+        .containsExactly(
+            report("grid", "report.md"),
+            report("grid", "report.html"),
+            report("grid", Plots.LAMBDA_TRADEOFF_PNG),
+            report("grid", Plots.ACC_VS_ANGLE_PNG),
+            report("grid", Plots.PARAMS_VS_ACC_PNG),
+            report("lambda", "report.md"),
+            report("lambda", "report.html"),
+            report("lambda", Plots.LAMBDA_TRADEOFF_PNG),
+            report("lambda", Plots.ACC_VS_ANGLE_PNG),
+            report("other", "report.md"),
+            report("other", "report.html"),
+            report("other", Plots.LAMBDA_TRADEOFF_PNG),
+            report("other", Plots.ACC_VS_ANGLE_PNG),
+            report("other", Plots.PARAMS_VS_ACC_PNG),
+            report("stats", "report.md"),
+            report("stats", "report.html"),
+            report("stats", Plots.LAMBDA_TRADEOFF_PNG),
+            report("stats", Plots.ACC_VS_ANGLE_PNG),
+            report("stats", Plots.PARAMS_VS_ACC_PNG));
     assertThat(written).allMatch(Files::isRegularFile);
   }
 
@@ -68,41 +80,61 @@ class ReportTest {
   @Test
   void table1HasThePapersRowsWithConfidenceIntervals() throws IOException {
     String md = read("stats", "report.md");
-    assertThat(md).contains("| method | trainable params | λ | n | acc 0° | acc θ | acc 0° hard | acc θ hard |"
-        + " high-act frac |");
-    assertThat(md).contains("| frozen | 0 | - | 5 | 0.820 ± 0.016 [0.800, 0.840] | 0.720 ± 0.016 [0.700, 0.740]"
-        + " | - | - | - |");
-    assertThat(md).contains("| taugate | 512 | 0 | 5 | 0.850 ± 0.027 [0.816, 0.884] | 0.738 ± 0.026 [0.706, 0.770]"
-        + " | 0.840 ± 0.027 | 0.718 ± 0.026 | 0.600 ± 0.038 |");
+    assertThat(md)
+        .contains(
+            "| method | trainable params | λ | n | acc 0° | acc θ | acc 0° hard | acc θ hard |"
+                + " high-act frac |");
+    assertThat(md)
+        .contains(
+            "| frozen | 0 | - | 5 | 0.820 ± 0.016 [0.800, 0.840] | 0.720 ± 0.016 [0.700, 0.740]"
+                + " | - | - | - |");
+    assertThat(md)
+        .contains(
+            "| taugate | 512 | 0 | 5 | 0.850 ± 0.027 [0.816, 0.884] | 0.738 ± 0.026 [0.706, 0.770]"
+                + " | 0.840 ± 0.027 | 0.718 ± 0.026 | 0.600 ± 0.038 |");
     assertThat(md).contains("| lora | 10448 | - | 5 |");
     assertThat(md.indexOf("| frozen |")).isLessThan(md.indexOf("| taugate |"));
     assertThat(md.indexOf("| taugate |")).isLessThan(md.indexOf("| lora |"));
     // One table per angle when the sweep has several.
-    assertThat(read("grid", "report.md")).contains("### At 30°", "### At 60°", "### At 90°",
-        "| taugate | 512 | 0.5 | 3 |", "| full_ft | 118282 | - | 3 |");
+    assertThat(read("grid", "report.md"))
+        .contains(
+            "### At 30°",
+            "### At 60°",
+            "### At 90°",
+            "| taugate | 512 | 0.5 | 3 |",
+            "| full_ft | 118282 | - | 3 |");
   }
 
   @Test
   void pairedComparisonsHaveDeltasCisAndWilcoxonP() throws IOException {
     String md = read("stats", "report.md");
-    assertThat(md).contains("### Versus frozen", "### Versus lora",
-        "With 5 pairs the smallest possible p is 2/2^5 = 0.0625");
-    assertThat(md).contains("| taugate | 0 | 45 | 5 | +0.030 [+0.010, +0.050] | 0.0625 | +0.018 [-0.021, +0.057]"
-        + " | 0.3125 |");
-    assertThat(read("other", "report.md")).contains("| taugate | 0 | 45 | 1 | +0.100 | - | +0.100 | - |")
+    assertThat(md)
+        .contains(
+            "### Versus frozen",
+            "### Versus lora",
+            "With 5 pairs the smallest possible p is 2/2^5 = 0.0625");
+    assertThat(md)
+        .contains(
+            "| taugate | 0 | 45 | 5 | +0.030 [+0.010, +0.050] | 0.0625 | +0.018 [-0.021, +0.057]"
+                + " | 0.3125 |");
+    assertThat(read("other", "report.md"))
+        .contains("| taugate | 0 | 45 | 1 | +0.100 | - | +0.100 | - |")
         .contains("No pairs: the sweep has no ok lora cells");
   }
 
   @Test
   void singleValueAxesDrawPointsAndMissingAxesSayWhy() throws IOException {
     String md = read("stats", "report.md");
-    assertThat(md).contains("The sweep has one TauGate lambda (0): a single point, no trade-off yet")
+    assertThat(md)
+        .contains("The sweep has one TauGate lambda (0): a single point, no trade-off yet")
         .contains("The sweep has one angle (45°): one point per method")
-        .contains("![Efficiency trade-off: trainable parameters versus accuracy at the angle](params_vs_acc.png)");
+        .contains(
+            "![Efficiency trade-off: trainable parameters versus accuracy at the angle](params_vs_acc.png)");
     assertThat(report("stats", Plots.ACC_VS_ANGLE_PNG)).isRegularFile();
     assertThat(report("stats", Plots.LAMBDA_TRADEOFF_PNG)).isRegularFile();
     assertThat(read("lambda", "report.md"))
-        .contains("Skipped: the sweep has one method (taugate), so there is no parameter axis to draw.")
+        .contains(
+            "Skipped: the sweep has one method (taugate), so there is no parameter axis to draw.")
         .contains("4 lambdas from 0 to 5.");
     assertThat(report("lambda", Plots.PARAMS_VS_ACC_PNG)).doesNotExist();
   }
@@ -110,25 +142,33 @@ class ReportTest {
   @Test
   void provenanceAndFailedCellsAreReported() throws IOException {
     String md = read("stats", "report.md");
-    assertThat(md).contains("config hash cfg0123456789abcd; code 0.1.0-test+abc1234; Spark 4.2.0; DL4J 1.0.0-M2.1;"
-        + " 16 cells (15 ok) from 20 attempts");
-    assertThat(md).contains("## Failed cells").contains("| bitfit | 0 | 45 | - | bitfit-0-45.0-null | second failure |");
+    assertThat(md)
+        .contains(
+            "config hash cfg0123456789abcd; code 0.1.0-test+abc1234; Spark 4.2.0; DL4J 1.0.0-M2.1;"
+                + " 16 cells (15 ok) from 20 attempts");
+    assertThat(md)
+        .contains("## Failed cells")
+        .contains("| bitfit | 0 | 45 | - | bitfit-0-45.0-null | second failure |");
     assertThat(read("grid", "report.md")).doesNotContain("## Failed cells");
   }
 
   @Test
   void htmlCarriesTheSameContent() throws IOException {
     String html = read("stats", "report.html");
-    assertThat(html).startsWith("<!DOCTYPE html>").contains("<h1>tausweep report: sweep stats</h1>")
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .contains("<h1>tausweep report: sweep stats</h1>")
         .contains("<td>taugate</td><td class=\"num\">512</td>")
         .contains("<td class=\"num\">0.850 ± 0.027 [0.816, 0.884]</td>")
         .contains("<img src=\"params_vs_acc.png\"")
-        .contains("The sweep has one angle (45°)").endsWith("</html>\n");
+        .contains("The sweep has one angle (45°)")
+        .endsWith("</html>\n");
   }
 
   @Test
   void namedSweepOnlyAndUnknownSweepFails() {
-    assertThatThrownBy(() -> Report.write(spark, out, "nope")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Report.write(spark, out, "nope"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("No sweep 'nope' in " + out + " (sweeps there: grid, lambda, other, stats)");
   }
 

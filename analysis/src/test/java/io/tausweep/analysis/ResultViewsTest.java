@@ -35,15 +35,22 @@ class ResultViewsTest {
   void cellsKeepsTheLatestOkAttemptElseTheLatestAttempt() {
     assertThat(count("SELECT * FROM runs WHERE sweep = 'stats'")).isEqualTo(20);
     assertThat(count("SELECT * FROM cells WHERE sweep = 'stats'")).isEqualTo(16);
-    assertThat(count("SELECT DISTINCT sweep, cell_id FROM cells")).isEqualTo(count("SELECT * FROM cells"));
+    assertThat(count("SELECT DISTINCT sweep, cell_id FROM cells"))
+        .isEqualTo(count("SELECT * FROM cells"));
 
-    Row tau0 = one("SELECT status, acc_0 FROM cells WHERE sweep = 'stats' AND method = 'taugate' AND seed = 0");
+    Row tau0 =
+        one(
+            "SELECT status, acc_0 FROM cells WHERE sweep = 'stats' AND method = 'taugate' AND seed = 0");
     assertThat(tau0.getString(0)).isEqualTo("ok");
     assertThat(tau0.getDouble(1)).isEqualTo(0.81);
-    Row tau1 = one("SELECT acc_0, high_act_frac FROM cells WHERE sweep = 'stats' AND method = 'taugate' AND seed = 1");
+    Row tau1 =
+        one(
+            "SELECT acc_0, high_act_frac FROM cells WHERE sweep = 'stats' AND method = 'taugate' AND seed = 1");
     assertThat(tau1.getDouble(0)).isEqualTo(0.84);
     assertThat(tau1.getDouble(1)).isEqualTo(0.55);
-    Row lora2 = one("SELECT status, acc_theta FROM cells WHERE sweep = 'stats' AND method = 'lora' AND seed = 2");
+    Row lora2 =
+        one(
+            "SELECT status, acc_theta FROM cells WHERE sweep = 'stats' AND method = 'lora' AND seed = 2");
     assertThat(lora2.getString(0)).isEqualTo("ok");
     assertThat(lora2.getDouble(1)).isEqualTo(0.795);
     Row bitfit = one("SELECT status, error FROM cells WHERE sweep = 'stats' AND method = 'bitfit'");
@@ -57,7 +64,8 @@ class ResultViewsTest {
     assertThat(r.<Long>getAs("n")).isEqualTo(5L);
     assertThat(r.<Long>getAs("trainable_params")).isEqualTo(512L);
     assertThat(r.<Double>getAs("lambda")).isEqualTo(0.0);
-    // acc_0 = 0.81, 0.84, 0.87, 0.85, 0.88: mean 0.85, std 0.027386..., CI mean ± 2.7764 * std / sqrt(5).
+    // acc_0 = 0.81, 0.84, 0.87, 0.85, 0.88: mean 0.85, std 0.027386..., CI mean ± 2.7764 * std /
+    // sqrt(5).
     assertThat(r.<Double>getAs("acc_0_mean")).isCloseTo(0.85, within(EPS));
     assertThat(r.<Double>getAs("acc_0_std")).isCloseTo(0.02738612787525829, within(EPS));
     assertThat(r.<Double>getAs("acc_0_ci_lo")).isCloseTo(0.8159956309670872, within(EPS));
@@ -77,16 +85,20 @@ class ResultViewsTest {
   @Test
   void summaryLeavesOutFailedCellsAndNonTauGateGateColumns() {
     assertThat(count("SELECT * FROM summary WHERE sweep = 'stats' AND method = 'bitfit'")).isZero();
-    Row frozen = one("SELECT n, lambda, acc_0_mean, acc_0_hard_mean, high_act_frac_mean, high_act_frac_ci_lo"
-        + " FROM summary WHERE sweep = 'stats' AND method = 'frozen'");
+    Row frozen =
+        one(
+            "SELECT n, lambda, acc_0_mean, acc_0_hard_mean, high_act_frac_mean, high_act_frac_ci_lo"
+                + " FROM summary WHERE sweep = 'stats' AND method = 'frozen'");
     assertThat(frozen.getLong(0)).isEqualTo(5);
     assertThat(frozen.isNullAt(1)).isTrue();
     assertThat(frozen.getDouble(2)).isCloseTo(0.82, within(EPS));
     assertThat(frozen.isNullAt(3)).isTrue();
     assertThat(frozen.isNullAt(4)).isTrue();
     assertThat(frozen.isNullAt(5)).isTrue();
-    Row single = one("SELECT n, acc_0_mean, acc_0_std, acc_0_ci_lo, acc_0_ci_hi FROM summary"
-        + " WHERE sweep = 'other' AND method = 'frozen'");
+    Row single =
+        one(
+            "SELECT n, acc_0_mean, acc_0_std, acc_0_ci_lo, acc_0_ci_hi FROM summary"
+                + " WHERE sweep = 'other' AND method = 'frozen'");
     assertThat(single.getLong(0)).isEqualTo(1);
     assertThat(single.getDouble(1)).isEqualTo(0.50);
     assertThat(single.isNullAt(2)).isTrue();
@@ -96,8 +108,12 @@ class ResultViewsTest {
 
   @Test
   void pairedSeedsAreDifferencesOnTheSameSeedAndAngle() {
-    List<Row> rows = spark.sql("SELECT seed, acc_0_delta, acc_theta_delta, cell_id, baseline_cell_id FROM paired_seeds"
-        + " WHERE sweep = 'stats' AND method = 'taugate' AND baseline = 'frozen' ORDER BY seed").collectAsList();
+    List<Row> rows =
+        spark
+            .sql(
+                "SELECT seed, acc_0_delta, acc_theta_delta, cell_id, baseline_cell_id FROM paired_seeds"
+                    + " WHERE sweep = 'stats' AND method = 'taugate' AND baseline = 'frozen' ORDER BY seed")
+            .collectAsList();
     assertThat(rows).extracting(r -> r.getLong(0)).containsExactly(0L, 1L, 2L, 3L, 4L);
     double[] d0 = {0.01, 0.02, 0.03, 0.04, 0.05};
     double[] dt = {0.03, -0.01, 0.05, -0.02, 0.04};
@@ -108,10 +124,17 @@ class ResultViewsTest {
       assertThat(rows.get(s).getString(4)).isEqualTo("frozen-" + s + "-45.0-null");
     }
     // Baselines frozen and LoRA, no method against itself, failed BitFit nowhere.
-    assertThat(spark.sql("SELECT method, baseline, count(*) FROM paired_seeds WHERE sweep = 'stats'"
-        + " GROUP BY method, baseline ORDER BY method, baseline").collectAsList())
+    assertThat(
+            spark
+                .sql(
+                    "SELECT method, baseline, count(*) FROM paired_seeds WHERE sweep = 'stats'"
+                        + " GROUP BY method, baseline ORDER BY method, baseline")
+                .collectAsList())
         .extracting(r -> tuple(r.getString(0), r.getString(1), r.getLong(2)))
-        .containsExactly(tuple("frozen", "lora", 5L), tuple("lora", "frozen", 5L), tuple("taugate", "frozen", 5L),
+        .containsExactly(
+            tuple("frozen", "lora", 5L),
+            tuple("lora", "frozen", 5L),
+            tuple("taugate", "frozen", 5L),
             tuple("taugate", "lora", 5L));
     // Sweep 'other' pairs only within itself.
     assertThat(count("SELECT * FROM paired_seeds WHERE sweep = 'other'")).isEqualTo(1);
@@ -119,7 +142,9 @@ class ResultViewsTest {
 
   @Test
   void pairedMatchesHandComputedStatistics() {
-    Row tf = one("SELECT * FROM paired WHERE sweep = 'stats' AND method = 'taugate' AND baseline = 'frozen'");
+    Row tf =
+        one(
+            "SELECT * FROM paired WHERE sweep = 'stats' AND method = 'taugate' AND baseline = 'frozen'");
     assertThat(tf.<Long>getAs("n_pairs")).isEqualTo(5L);
     assertThat(tf.<Double>getAs("acc_0_delta_mean")).isCloseTo(0.03, within(EPS));
     assertThat(tf.<Double>getAs("acc_0_delta_std")).isCloseTo(0.015811388300841892, within(EPS));
@@ -128,21 +153,31 @@ class ResultViewsTest {
     // Five positive deltas: the smallest two-sided exact p, 2 / 2^5.
     assertThat(tf.<Double>getAs("acc_0_wilcoxon_p")).isEqualTo(0.0625);
     assertThat(tf.<Double>getAs("acc_theta_delta_mean")).isCloseTo(0.018, within(EPS));
-    assertThat(tf.<Double>getAs("acc_theta_delta_ci_lo")).isCloseTo(-0.020671405455482267, within(EPS));
-    assertThat(tf.<Double>getAs("acc_theta_delta_ci_hi")).isCloseTo(0.0566714054554823, within(EPS));
+    assertThat(tf.<Double>getAs("acc_theta_delta_ci_lo"))
+        .isCloseTo(-0.020671405455482267, within(EPS));
+    assertThat(tf.<Double>getAs("acc_theta_delta_ci_hi"))
+        .isCloseTo(0.0566714054554823, within(EPS));
     assertThat(tf.<Double>getAs("acc_theta_wilcoxon_p")).isEqualTo(0.3125);
 
-    Row tl = one("SELECT * FROM paired WHERE sweep = 'stats' AND method = 'taugate' AND baseline = 'lora'");
+    Row tl =
+        one(
+            "SELECT * FROM paired WHERE sweep = 'stats' AND method = 'taugate' AND baseline = 'lora'");
     assertThat(tl.<Double>getAs("acc_theta_delta_mean")).isCloseTo(-0.063, within(EPS));
-    assertThat(tl.<Double>getAs("acc_theta_delta_ci_lo")).isCloseTo(-0.10408763543277616, within(EPS));
-    assertThat(tl.<Double>getAs("acc_theta_delta_ci_hi")).isCloseTo(-0.021912364567223862, within(EPS));
+    assertThat(tl.<Double>getAs("acc_theta_delta_ci_lo"))
+        .isCloseTo(-0.10408763543277616, within(EPS));
+    assertThat(tl.<Double>getAs("acc_theta_delta_ci_hi"))
+        .isCloseTo(-0.021912364567223862, within(EPS));
     assertThat(tl.<Double>getAs("acc_theta_wilcoxon_p")).isEqualTo(0.0625);
 
-    Row lf = one("SELECT acc_0_wilcoxon_p FROM paired WHERE sweep = 'stats' AND method = 'lora' AND baseline = 'frozen'");
+    Row lf =
+        one(
+            "SELECT acc_0_wilcoxon_p FROM paired WHERE sweep = 'stats' AND method = 'lora' AND baseline = 'frozen'");
     assertThat(lf.getDouble(0)).isEqualTo(0.3125);
 
-    Row single = one("SELECT n_pairs, acc_0_delta_mean, acc_0_delta_ci_lo, acc_0_wilcoxon_p FROM paired"
-        + " WHERE sweep = 'other'");
+    Row single =
+        one(
+            "SELECT n_pairs, acc_0_delta_mean, acc_0_delta_ci_lo, acc_0_wilcoxon_p FROM paired"
+                + " WHERE sweep = 'other'");
     assertThat(single.getLong(0)).isEqualTo(1);
     assertThat(single.getDouble(1)).isCloseTo(0.10, within(1e-12));
     assertThat(single.isNullAt(2)).isTrue();
@@ -151,8 +186,10 @@ class ResultViewsTest {
 
   @Test
   void sqlFunctionsAreRegistered() {
-    Row r = one("SELECT t_quantile(0.975, 4), ci95_half(0.1, 5), wilcoxon_p(array(1.0, 2.0, 3.0, 4.0, 5.0)),"
-        + " wilcoxon_p(array(0.0, 0.0)), ci95_half(CAST(NULL AS DOUBLE), 5)");
+    Row r =
+        one(
+            "SELECT t_quantile(0.975, 4), ci95_half(0.1, 5), wilcoxon_p(array(1.0, 2.0, 3.0, 4.0, 5.0)),"
+                + " wilcoxon_p(array(0.0, 0.0)), ci95_half(CAST(NULL AS DOUBLE), 5)");
     assertThat(r.getDouble(0)).isCloseTo(2.7764451051977987, within(1e-8));
     assertThat(r.getDouble(1)).isCloseTo(2.7764451051977987 * 0.1 / Math.sqrt(5), within(1e-10));
     assertThat(r.getDouble(2)).isEqualTo(0.0625);
@@ -176,16 +213,25 @@ class ResultViewsTest {
   @Test
   void registerFailsClearlyWithoutRuns(@TempDir Path tmp) {
     Path empty = tmp.resolve("nothing-here");
-    assertThatThrownBy(() -> ResultViews.register(spark, empty)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("No results in " + empty + ": " + empty.resolve("runs") + " does not exist (run 'bin/sweep run"
-            + " CONF --out " + empty + "' first, or fix --out)");
+    assertThatThrownBy(() -> ResultViews.register(spark, empty))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "No results in "
+                + empty
+                + ": "
+                + empty.resolve("runs")
+                + " does not exist (run 'bin/sweep run"
+                + " CONF --out "
+                + empty
+                + "' first, or fix --out)");
   }
 
   private static void assertSameColumns(String view, StructType schema) {
     StructType actual = spark.table(view).schema();
     assertThat(actual.fieldNames()).as(view).containsExactly(schema.fieldNames());
     for (StructField f : schema.fields()) {
-      assertThat(actual.apply(f.name()).dataType().catalogString()).as(view + "." + f.name())
+      assertThat(actual.apply(f.name()).dataType().catalogString())
+          .as(view + "." + f.name())
           .isEqualTo(f.dataType().catalogString());
     }
   }

@@ -30,7 +30,9 @@ final class SharedResults {
 
   private static Path dir;
 
-  /** The directory, written on first use. Every test that registers views re-registers them on it. */
+  /**
+   * The directory, written on first use. Every test that registers views re-registers them on it.
+   */
   static synchronized Path dir() {
     if (dir == null) {
       try {
@@ -39,7 +41,11 @@ final class SharedResults {
         SparkSession spark = TestSpark.get();
         StatsFixture.write(spark, d);
         Fixtures.writeRuns(spark, d, gridRuns());
-        Fixtures.write(spark, d.resolve(ResultSchema.NEURONS), neurons(), ResultSchema.NEURONS_SCHEMA,
+        Fixtures.write(
+            spark,
+            d.resolve(ResultSchema.NEURONS),
+            neurons(),
+            ResultSchema.NEURONS_SCHEMA,
             ResultSchema.NEURONS_PARTITIONS);
         dir = d;
       } catch (IOException e) {
@@ -49,7 +55,9 @@ final class SharedResults {
     return dir;
   }
 
-  /** Accuracy falls with the angle and, for TauGate, with lambda; high-act frac falls with lambda. */
+  /**
+   * Accuracy falls with the angle and, for TauGate, with lambda; high-act frac falls with lambda.
+   */
   static List<Fixtures.Run> gridRuns() {
     List<Fixtures.Run> runs = new ArrayList<>();
     for (int s = 0; s < 3; s++) {
@@ -60,8 +68,12 @@ final class SharedResults {
           if (method.equals("taugate")) {
             for (double lambda : GRID_LAMBDAS) {
               double acc = base - 0.03 * lambda;
-              runs.add(run("grid", method, s).angle(angle).lambda(lambda).acc(acc + 0.01, acc)
-                  .gate(acc, acc - 0.01, 0.7 - 0.3 * lambda + 0.01 * s));
+              runs.add(
+                  run("grid", method, s)
+                      .angle(angle)
+                      .lambda(lambda)
+                      .acc(acc + 0.01, acc)
+                      .gate(acc, acc - 0.01, 0.7 - 0.3 * lambda + 0.01 * s));
             }
           } else {
             runs.add(run("grid", method, s).angle(angle).acc(base + 0.01, base));
@@ -70,8 +82,11 @@ final class SharedResults {
       }
       for (double lambda : List.of(0.0, 0.1, 1.0, 5.0)) {
         double acc = 0.85 - 0.01 * lambda + 0.003 * s;
-        runs.add(run("lambda", "taugate", s).lambda(lambda).acc(acc, acc - 0.01).gate(acc, acc - 0.02,
-            0.6 - 0.08 * lambda + 0.01 * s));
+        runs.add(
+            run("lambda", "taugate", s)
+                .lambda(lambda)
+                .acc(acc, acc - 0.01)
+                .gate(acc, acc - 0.02, 0.6 - 0.08 * lambda + 0.01 * s));
       }
     }
     return runs;
@@ -91,8 +106,19 @@ final class SharedResults {
 
   private static Row neuron(int layer, int unit, double rate0, double rateTheta, double[] byClass) {
     List<Double> rates = java.util.Arrays.stream(byClass).boxed().toList();
-    return RowFactory.create("grid", "taugate-0-30.0-0.5", 0L, 30.0, 0.5, layer, unit, -0.1 + 0.01 * unit, 1.0,
-        rate0, rateTheta, rates);
+    return RowFactory.create(
+        "grid",
+        "taugate-0-30.0-0.5",
+        0L,
+        30.0,
+        0.5,
+        layer,
+        unit,
+        -0.1 + 0.01 * unit,
+        1.0,
+        rate0,
+        rateTheta,
+        rates);
   }
 
   private static void delete(Path d) {

@@ -27,15 +27,21 @@ final class StatsFixture {
   static void write(SparkSession spark, Path out) {
     List<Fixtures.Run> runs = new ArrayList<>();
     for (int s = 0; s < 5; s++) {
-      runs.add(run("stats", "frozen", s).acc(FROZEN_ACC_0[s], FROZEN_ACC_THETA[s]).started(100 + s));
-      runs.add(run("stats", "taugate", s).lambda(0.0).acc(TAUGATE_ACC_0[s], TAUGATE_ACC_THETA[s])
-          .gate(TAUGATE_ACC_0[s] - 0.01, TAUGATE_ACC_THETA[s] - 0.02, TAUGATE_HIGH_ACT[s]).started(100 + s));
+      runs.add(
+          run("stats", "frozen", s).acc(FROZEN_ACC_0[s], FROZEN_ACC_THETA[s]).started(100 + s));
+      runs.add(
+          run("stats", "taugate", s)
+              .lambda(0.0)
+              .acc(TAUGATE_ACC_0[s], TAUGATE_ACC_THETA[s])
+              .gate(TAUGATE_ACC_0[s] - 0.01, TAUGATE_ACC_THETA[s] - 0.02, TAUGATE_HIGH_ACT[s])
+              .started(100 + s));
       runs.add(run("stats", "lora", s).acc(LORA_ACC_0[s], LORA_ACC_THETA[s]).started(100 + s));
     }
     // Seed 0's TauGate cell failed on a later attempt: the earlier ok row stands.
     runs.add(run("stats", "taugate", 0).lambda(0.0).failed("later attempt failed").started(500));
     // Seed 1's TauGate cell was committed twice: the later ok row stands, not this stale one.
-    runs.add(run("stats", "taugate", 1).lambda(0.0).acc(0.10, 0.10).gate(0.1, 0.1, 0.9).started(50));
+    runs.add(
+        run("stats", "taugate", 1).lambda(0.0).acc(0.10, 0.10).gate(0.1, 0.1, 0.9).started(50));
     // Seed 2's LoRA cell failed, then succeeded.
     runs.add(run("stats", "lora", 2).failed("first attempt failed").started(10));
     // BitFit seed 0 failed twice: the latest failure stands, and BitFit is in no statistic.

@@ -8,8 +8,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stats against reference values from SciPy 1.10 ({@code scipy.stats.t.ppf},
- * {@code scipy.stats.wilcoxon}), computed independently of Commons Math.
+ * Stats against reference values from SciPy 1.10 ({@code scipy.stats.t.ppf}, {@code
+ * scipy.stats.wilcoxon}), computed independently of Commons Math.
  */
 class StatsTest {
   @Test
@@ -22,14 +22,16 @@ class StatsTest {
 
   @Test
   void tQuantileRejectsBadArguments() {
-    assertThatThrownBy(() -> Stats.tQuantile(0.975, 0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Stats.tQuantile(0.975, 0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Invalid t quantile: p=0.975, dof=0.0 (p must be in (0, 1) and dof > 0)");
     assertThatThrownBy(() -> Stats.tQuantile(1.0, 3)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void ciHalfWidthIsTTimesStandardError() {
-    assertThat(Stats.ci95HalfWidth(0.1, 5L)).isCloseTo(2.7764451051977987 * 0.1 / Math.sqrt(5), within(1e-10));
+    assertThat(Stats.ci95HalfWidth(0.1, 5L))
+        .isCloseTo(2.7764451051977987 * 0.1 / Math.sqrt(5), within(1e-10));
     assertThat(Stats.ci95HalfWidth(0.1, 1L)).isNull();
     assertThat(Stats.ci95HalfWidth(null, 5L)).isNull();
     assertThat(Stats.ci95HalfWidth(0.0, 3L)).isZero();
@@ -38,16 +40,19 @@ class StatsTest {
   @Test
   void wilcoxonExactSmallSamples() {
     assertThat(Stats.wilcoxonSignedRankP(new double[] {1, 2, 3, 4, 5})).isEqualTo(0.0625);
-    assertThat(Stats.wilcoxonSignedRankP(new double[] {-0.01, -0.02, -0.03, -0.04, -0.05})).isEqualTo(0.0625);
+    assertThat(Stats.wilcoxonSignedRankP(new double[] {-0.01, -0.02, -0.03, -0.04, -0.05}))
+        .isEqualTo(0.0625);
     assertThat(Stats.wilcoxonSignedRankP(new double[] {1, 2, 3})).isEqualTo(0.25);
-    assertThat(Stats.wilcoxonSignedRankP(new double[] {1, -2, 3, 4, -5, 6, 7})).isCloseTo(0.296875, within(1e-15));
+    assertThat(Stats.wilcoxonSignedRankP(new double[] {1, -2, 3, 4, -5, 6, 7}))
+        .isCloseTo(0.296875, within(1e-15));
   }
 
   @Test
   void wilcoxonDropsZerosAndNaNs() {
     // SciPy zero_method='wilcox': [0, 1, 2, 3, 4, 5] is tested as [1, 2, 3, 4, 5].
     assertThat(Stats.wilcoxonSignedRankP(new double[] {0, 1, 2, 3, 4, 5})).isEqualTo(0.0625);
-    assertThat(Stats.wilcoxonSignedRankP(new double[] {1, Double.NaN, 2, 3, 4, 5})).isEqualTo(0.0625);
+    assertThat(Stats.wilcoxonSignedRankP(new double[] {1, Double.NaN, 2, 3, 4, 5}))
+        .isEqualTo(0.0625);
   }
 
   @Test

@@ -13,8 +13,12 @@ final class Args {
     List<String> keys = List.of(known);
     for (int i = 0; i < args.length; i++) {
       if (!keys.contains(args[i]) || i + 1 >= args.length) {
-        throw new IllegalArgumentException("Invalid argument: " + args[i] + " (expected one of " + keys
-            + ", each followed by a value)");
+        throw new IllegalArgumentException(
+            "Invalid argument: "
+                + args[i]
+                + " (expected one of "
+                + keys
+                + ", each followed by a value)");
       }
       out.put(args[i], args[++i]);
     }

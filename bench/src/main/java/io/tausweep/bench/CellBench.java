@@ -7,10 +7,10 @@ import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.Evaluation;
 import io.tausweep.model.method.LoRA;
 import io.tausweep.model.method.Methods;
-import io.tausweep.model.train.Evaluator;
+import io.tausweep.model.rng.Seeds;
 import io.tausweep.model.sweep.Experiment;
 import io.tausweep.model.sweep.FoundationRun;
-import io.tausweep.model.rng.Seeds;
+import io.tausweep.model.train.Evaluator;
 import io.tausweep.model.train.Split;
 import io.tausweep.model.train.SplitCache;
 import io.tausweep.model.train.Trainer;
@@ -40,10 +40,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  *
  * The ceiling is the best of several 2048x2048 float32 products through ND4J; the per-method
- * figures are the best (minimum) over {@code reps} rounds after {@code warmup} untimed rounds (so the
- * JIT and ND4J's caches are warm, as they are for every cell but the first in a Spark executor),
- * by the wall clock and by this thread's CPU clock: on a shared machine interference only ever
- * adds time, and with one ND4J/BLAS thread all work runs on the calling thread.
+ * figures are the best (minimum) over {@code reps} rounds after {@code warmup} untimed rounds (so
+ * the JIT and ND4J's caches are warm, as they are for every cell but the first in a Spark
+ * executor), by the wall clock and by this thread's CPU clock: on a shared machine interference
+ * only ever adds time, and with one ND4J/BLAS thread all work runs on the calling thread.
  */
 public final class CellBench {
   private static final int SGEMM_N = 2048;
@@ -52,7 +52,8 @@ public final class CellBench {
   private CellBench() {}
 
   public static void main(String[] args) throws IOException {
-    Map<String, String> a = Args.parse(args, "--data-dir", "--out", "--reps", "--warmup", "--seed", "--angle");
+    Map<String, String> a =
+        Args.parse(args, "--data-dir", "--out", "--reps", "--warmup", "--seed", "--angle");
     Path dataDir = Path.of(a.getOrDefault("--data-dir", "data/mnist"));
     Path out = Path.of(Args.required(a, "--out"));
     int reps = Integer.parseInt(a.getOrDefault("--reps", "3"));
@@ -68,21 +69,28 @@ public final class CellBench {
 
     Mnist mnist = Mnist.load(MnistFetcher.ensure(dataDir));
     SplitCache data = new SplitCache(mnist, budget);
-    // Rotation and subsetting happen once per executor in a sweep, not per cell: build them untimed.
+    // Rotation and subsetting happen once per executor in a sweep, not per cell: build them
+    // untimed.
     data.specialize(seed, angle);
-    // The pixel columns that are non-zero in some training image: what the first-layer products multiply.
+    // The pixel columns that are non-zero in some training image: what the first-layer products
+    // multiply.
     int specializeColumns = data.specialize(seed, angle).nonBlankColumns().length;
     int foundationColumns = data.foundation(seed, angle).nonBlankColumns().length;
     data.test(0.0);
     data.test(angle);
 
     List<AdaptationMethod> methods = Methods.defaults();
-    int loraRank = methods.stream().filter(m -> m instanceof LoRA).map(m -> ((LoRA) m).rank()).findFirst()
-        .orElse(LoRA.RANK_DEFAULT);
+    int loraRank =
+        methods.stream()
+            .filter(m -> m instanceof LoRA)
+            .map(m -> ((LoRA) m).rank())
+            .findFirst()
+            .orElse(LoRA.RANK_DEFAULT);
     Map<String, List<double[]>> samples = new LinkedHashMap<>();
     for (int rep = -warmup; rep < reps; rep++) {
       Evaluator.clearSharedProducts();
-      // The foundation's images and initial network are made before the clock starts, as the NumPy peer makes
+      // The foundation's images and initial network are made before the clock starts, as the NumPy
+      // peer makes
       // its own (in a sweep they are a foundation task's, once per foundation).
       Split foundationImages = data.foundation(seed, angle);
       MultiLayerNetwork initial = Experiment.foundationNetwork(budget, seed);
@@ -93,8 +101,9 @@ public final class CellBench {
       double faT = Evaluator.accuracy(f.network(), data.test(angle), budget.evalBatchSize());
       double[] eval = c.lap();
       if (rep >= 0) {
-        samples.computeIfAbsent("foundation", k -> new ArrayList<>()).add(
-            new double[] {train[0], eval[0], train[1], eval[1], fa0, faT});
+        samples
+            .computeIfAbsent("foundation", k -> new ArrayList<>())
+            .add(new double[] {train[0], eval[0], train[1], eval[1], fa0, faT});
       }
       for (AdaptationMethod m : methods) {
         double[] s = cell(data, f.network(), m, seed, angle);
@@ -102,7 +111,10 @@ public final class CellBench {
           samples.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(s);
         }
       }
-      System.err.printf(Locale.ROOT, "cellbench: round %d of %d done (load %.1f)%n", rep + warmup + 1,
+      System.err.printf(
+          Locale.ROOT,
+          "cellbench: round %d of %d done (load %.1f)%n",
+          rep + warmup + 1,
           reps + warmup,
           Machine.loadAverage());
     }
@@ -112,7 +124,8 @@ public final class CellBench {
       String id = e.getKey();
       List<double[]> s = e.getValue();
       boolean foundation = id.equals("foundation");
-      int trainImages = foundation ? 2 * budget.foundationImagesPerMode() : budget.specializeImages();
+      int trainImages =
+          foundation ? 2 * budget.foundationImagesPerMode() : budget.specializeImages();
       int epochs = foundation ? budget.foundationEpochs() : budget.specializeEpochs();
       int columns = foundation ? foundationColumns : specializeColumns;
       long trainFlops = Flops.train(id, loraRank, trainImages, epochs, columns);
@@ -130,8 +143,16 @@ public final class CellBench {
       row.put("train_columns", columns);
       row.put("train_step_flops_per_image", Flops.trainStep(id, loraRank));
       rows.add(row);
-      System.err.printf(Locale.ROOT, "cellbench: %-10s train %.3f s (cpu %.3f)  eval %.3f s (cpu %.3f)  acc %.4f / %.4f%n",
-          id, min(s, 0), min(s, 2), min(s, 1), min(s, 3), s.get(0)[4], s.get(0)[5]);
+      System.err.printf(
+          Locale.ROOT,
+          "cellbench: %-10s train %.3f s (cpu %.3f)  eval %.3f s (cpu %.3f)  acc %.4f / %.4f%n",
+          id,
+          min(s, 0),
+          min(s, 2),
+          min(s, 1),
+          min(s, 3),
+          s.get(0)[4],
+          s.get(0)[5]);
     }
     result.put("cells", rows);
     result.put("reps", reps);
@@ -160,10 +181,16 @@ public final class CellBench {
     m.put("best_s", best);
     m.put("gflops", flops / best / 1e9);
     m.put("gflops_all", Arrays.stream(all).map(t -> flops / t / 1e9).boxed().toList());
-    // The first layer's forward product at batch 64: what BLAS itself reaches on this step's shapes.
+    // The first layer's forward product at batch 64: what BLAS itself reaches on this step's
+    // shapes.
     m.put("gflops_64x784x128", smallGemm(64, 784, 128));
-    System.err.printf(Locale.ROOT, "cellbench: SGEMM %dx%d best %.1f GFLOP/s; 64x784x128 %.1f GFLOP/s%n",
-        SGEMM_N, SGEMM_N, flops / best / 1e9, (double) m.get("gflops_64x784x128"));
+    System.err.printf(
+        Locale.ROOT,
+        "cellbench: SGEMM %dx%d best %.1f GFLOP/s; 64x784x128 %.1f GFLOP/s%n",
+        SGEMM_N,
+        SGEMM_N,
+        flops / best / 1e9,
+        (double) m.get("gflops_64x784x128"));
     return m;
   }
 
@@ -184,22 +211,29 @@ public final class CellBench {
   }
 
   /**
-   * One cell, the calls of {@code Experiment.runCell} one by one (prepare, Trainer.fit, Evaluator on both test
-   * sets, the method's gate metrics) so that training and evaluation get both clocks.
+   * One cell, the calls of {@code Experiment.runCell} one by one (prepare, Trainer.fit, Evaluator
+   * on both test sets, the method's gate metrics) so that training and evaluation get both clocks.
    *
    * @return wall train, wall eval, CPU train, CPU eval (seconds), acc 0, acc theta
    */
-  private static double[] cell(SplitCache data, MultiLayerNetwork foundation, AdaptationMethod m, long seed,
-      double angle) {
+  private static double[] cell(
+      SplitCache data, MultiLayerNetwork foundation, AdaptationMethod m, long seed, double angle) {
     Budget b = data.budget();
     MultiLayerNetwork net = m.prepare(foundation, m.usesLambda() ? 0.0 : null, seed);
-    // Timed as the first cell of its foundation: no first-layer products from earlier cells (a sweep's later
+    // Timed as the first cell of its foundation: no first-layer products from earlier cells (a
+    // sweep's later
     // cells of the same foundation reuse them; the sweep figures below include that).
     Evaluator.clearSharedProducts();
     Clock c = new Clock();
     if (m.trains()) {
-      Trainer.fit(net, data.specialize(seed, angle), b.specializeEpochs(), b.specializeBatchSize(),
-          b.evalBatchSize(), b.maxLoss(), Seeds.stream(seed, "shuffle/specialize"));
+      Trainer.fit(
+          net,
+          data.specialize(seed, angle),
+          b.specializeEpochs(),
+          b.specializeBatchSize(),
+          b.evalBatchSize(),
+          b.maxLoss(),
+          Seeds.stream(seed, "shuffle/specialize"));
     }
     double[] train = c.lap();
     // What a sweep cell runs (Experiment.runCell): both test sets, and TauGate's gate metrics.

@@ -23,7 +23,9 @@ final class Json {
     if (v == null) {
       sb.append("null");
     } else if (v instanceof String s) {
-      sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+      sb.append('"')
+          .append(s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+          .append('"');
     } else if (v instanceof Double d) {
       sb.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.9g", d) : "null");
     } else if (v instanceof Float f) {

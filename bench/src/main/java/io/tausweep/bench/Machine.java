@@ -8,8 +8,8 @@ import java.util.Map;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Facts about the machine and this JVM that every benchmark record carries: CPU model, cores,
- * ND4J threads, load average, and the peak resident memory of this process.
+ * Facts about the machine and this JVM that every benchmark record carries: CPU model, cores, ND4J
+ * threads, load average, and the peak resident memory of this process.
  */
 final class Machine {
   private Machine() {}

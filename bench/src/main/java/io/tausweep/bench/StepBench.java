@@ -1,12 +1,12 @@
 package io.tausweep.bench;
 
+import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.engine.LeanNet;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.BitFit;
 import io.tausweep.model.method.FullFineTune;
 import io.tausweep.model.method.LoRA;
 import io.tausweep.model.method.TauGate;
-import io.tausweep.model.engine.LeanNet;
-import io.tausweep.model.arch.Mlp;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,14 +18,16 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * Time per training step of each method's network at batch 64 through {@link LeanNet}, on one fixed batch (so
- * nothing but the step is timed): the per-step view behind the per-cell figures of {@link CellBench}.
+ * Time per training step of each method's network at batch 64 through {@link LeanNet}, on one fixed
+ * batch (so nothing but the step is timed): the per-step view behind the per-cell figures of {@link
+ * CellBench}.
  *
  * <pre>
  *   bench/step [--steps 3000] [--reps 3] [--method full_ft|bitfit|taugate|lora]
  * </pre>
  *
- * Prints, per method (all four unless {@code --method} names one, e.g. to profile it alone), the best of {@code reps} rounds of {@code steps} steps in microseconds per step.
+ * Prints, per method (all four unless {@code --method} names one, e.g. to profile it alone), the
+ * best of {@code reps} rounds of {@code steps} steps in microseconds per step.
  */
 public final class StepBench {
   private StepBench() {}
@@ -46,11 +48,16 @@ public final class StepBench {
     for (int i = 0; i < 64; i++) {
       y.putScalar(i, i % Mlp.CLASSES, 1.0);
     }
-    List<AdaptationMethod> methods = List.of(new FullFineTune(5e-4), new BitFit(3e-3),
-        new TauGate(3e-3, 5.0, -0.1, 1.0), new LoRA(5e-4, 8, 16.0));
+    List<AdaptationMethod> methods =
+        List.of(
+            new FullFineTune(5e-4),
+            new BitFit(3e-3),
+            new TauGate(3e-3, 5.0, -0.1, 1.0),
+            new LoRA(5e-4, 8, 16.0));
     String only = a.get("--method");
     if (only != null && methods.stream().noneMatch(m -> m.id().equals(only))) {
-      throw new IllegalArgumentException("--method " + only + ": expected one of full_ft, bitfit, taugate, lora");
+      throw new IllegalArgumentException(
+          "--method " + only + ": expected one of full_ft, bitfit, taugate, lora");
     }
     for (AdaptationMethod m : methods) {
       if (only != null && !m.id().equals(only)) {
@@ -68,8 +75,13 @@ public final class StepBench {
             best = Math.min(best, (System.nanoTime() - t) / 1e3 / steps);
           }
         }
-        System.out.printf(Locale.ROOT, "stepbench: %-8s %7.1f us/step (batch 64, best of %d x %d steps)%n",
-            m.id(), best, reps, steps);
+        System.out.printf(
+            Locale.ROOT,
+            "stepbench: %-8s %7.1f us/step (batch 64, best of %d x %d steps)%n",
+            m.id(),
+            best,
+            reps,
+            steps);
       }
     }
   }

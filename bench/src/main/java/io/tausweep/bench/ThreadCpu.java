@@ -8,15 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * CPU seconds used so far by this JVM's threads, grouped by what they do, read from Linux's
- * {@code /proc/self/task/<tid>/stat} (utime + stime) and {@code comm} (the thread's name, 15 characters). It sees
- * the threads the JVM does not list to Java code (JIT compilers, GC workers), which is the point: in a sweep on
- * {@code local[2]} they compete with the two cell tasks for the two cores. Two snapshots give the CPU a phase used;
- * threads that ended in between are missed (the task, JIT and GC threads of a sweep live as long as the JVM).
+ * CPU seconds used so far by this JVM's threads, grouped by what they do, read from Linux's {@code
+ * /proc/self/task/<tid>/stat} (utime + stime) and {@code comm} (the thread's name, 15 characters).
+ * It sees the threads the JVM does not list to Java code (JIT compilers, GC workers), which is the
+ * point: in a sweep on {@code local[2]} they compete with the two cell tasks for the two cores. Two
+ * snapshots give the CPU a phase used; threads that ended in between are missed (the task, JIT and
+ * GC threads of a sweep live as long as the JVM).
  */
 final class ThreadCpu {
-  /** Linux's USER_HZ: the unit of utime and stime (100 on every mainstream kernel configuration). */
+  /**
+   * Linux's USER_HZ: the unit of utime and stime (100 on every mainstream kernel configuration).
+   */
   private static final double TICKS_PER_SECOND = 100.0;
+
   static final String[] GROUPS = {"cell_tasks", "jit", "gc", "driver_main", "other"};
 
   private ThreadCpu() {}

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The jobs module's layering (ARCHITECTURE.md): {@code cli} on top of {@code driver}, which
- * ships {@code task} objects to executors; {@code store} below them all. Executor-side code must
- * never reach into the driver or the command line, whose objects do not exist on executors.
+ * The jobs module's layering (ARCHITECTURE.md): {@code cli} on top of {@code driver}, which ships
+ * {@code task} objects to executors; {@code store} below them all. Executor-side code must never
+ * reach into the driver or the command line, whose objects do not exist on executors.
  */
 class ArchitectureTest {
   private static final String JOBS = "io.tausweep.jobs";

@@ -9,9 +9,9 @@ import java.util.Properties;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
- * Versions baked in at build time: tausweep's own version and git commit, and the DL4J version; and the BLAS
- * kernels of the running JVM.
- * Every result row carries them, so a number can always be traced to the code that made it.
+ * Versions baked in at build time: tausweep's own version and git commit, and the DL4J version; and
+ * the BLAS kernels of the running JVM. Every result row carries them, so a number can always be
+ * traced to the code that made it.
  */
 public final class BuildInfo {
   private static final Properties PROPS = load();
@@ -34,9 +34,10 @@ public final class BuildInfo {
   }
 
   /**
-   * The BLAS library doing the matrix products, the CPU it runs on (OpenBLAS picks its kernels for it) and any
-   * {@code OPENBLAS_CORETYPE} override, e.g. {@code OpenBLAS 0.3.31-1.5.13 on Intel(R) Xeon(R) Processor (avx512)}:
-   * results are bit-identical only under the same kernels (and thread count).
+   * The BLAS library doing the matrix products, the CPU it runs on (OpenBLAS picks its kernels for
+   * it) and any {@code OPENBLAS_CORETYPE} override, e.g. {@code OpenBLAS 0.3.31-1.5.13 on Intel(R)
+   * Xeon(R) Processor (avx512)}: results are bit-identical only under the same kernels (and thread
+   * count).
    */
   public static String blas() {
     return BLAS;
@@ -46,8 +47,9 @@ public final class BuildInfo {
 
   private static String describeBlas() {
     String version = "unknown";
-    try (InputStream in = openblas_nolapack.class.getResourceAsStream(
-        "/META-INF/maven/org.bytedeco/openblas/pom.properties")) {
+    try (InputStream in =
+        openblas_nolapack.class.getResourceAsStream(
+            "/META-INF/maven/org.bytedeco/openblas/pom.properties")) {
       if (in != null) {
         Properties p = new Properties();
         p.load(in);
@@ -64,14 +66,21 @@ public final class BuildInfo {
           cpu = line.substring(line.indexOf(':') + 1).trim();
         } else if (line.startsWith("flags") && isa.isEmpty()) {
           String flags = " " + line + " ";
-          isa = flags.contains(" avx512f ") ? " (avx512)" : flags.contains(" avx2 ") ? " (avx2)" : " (no avx2)";
+          isa =
+              flags.contains(" avx512f ")
+                  ? " (avx512)"
+                  : flags.contains(" avx2 ") ? " (avx2)" : " (no avx2)";
         }
       }
     } catch (IOException | RuntimeException e) {
       // not Linux: the model name stays unknown
     }
     String coretype = System.getenv("OPENBLAS_CORETYPE");
-    return "OpenBLAS " + version + " on " + cpu + isa
+    return "OpenBLAS "
+        + version
+        + " on "
+        + cpu
+        + isa
         + (coretype == null || coretype.isBlank() ? "" : ", OPENBLAS_CORETYPE=" + coretype);
   }
 

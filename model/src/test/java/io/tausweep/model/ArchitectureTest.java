@@ -57,7 +57,10 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "org.apache.spark..", "scala..", "org.apache.hadoop..", "io.tausweep.jobs..",
+            "org.apache.spark..",
+            "scala..",
+            "org.apache.hadoop..",
+            "io.tausweep.jobs..",
             "io.tausweep.analysis..")
         .check(production);
   }
@@ -70,8 +73,12 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            MODEL + ".engine..", MODEL + ".train..", MODEL + ".method..", MODEL + ".sweep..",
-            MODEL + ".config..", MODEL + ".data..")
+            MODEL + ".engine..",
+            MODEL + ".train..",
+            MODEL + ".method..",
+            MODEL + ".sweep..",
+            MODEL + ".config..",
+            MODEL + ".data..")
         .check(production);
   }
 
@@ -83,8 +90,12 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            MODEL + ".train..", MODEL + ".method..", MODEL + ".sweep..", MODEL + ".config..",
-            MODEL + ".data..", MODEL + ".rng..")
+            MODEL + ".train..",
+            MODEL + ".method..",
+            MODEL + ".sweep..",
+            MODEL + ".config..",
+            MODEL + ".data..",
+            MODEL + ".rng..")
         .check(production);
   }
 }

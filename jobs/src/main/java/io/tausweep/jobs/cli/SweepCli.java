@@ -1,21 +1,21 @@
 package io.tausweep.jobs.cli;
 
+import io.tausweep.analysis.ResultViews;
+import io.tausweep.analysis.Table1;
 import io.tausweep.jobs.driver.SparkSessions;
 import io.tausweep.jobs.driver.SweepJob;
 import io.tausweep.jobs.driver.UsageException;
-import io.tausweep.jobs.task.SweepTasks;
-import io.tausweep.analysis.ResultViews;
-import io.tausweep.analysis.Table1;
-import io.tausweep.model.config.ConfigError;
-import io.tausweep.model.sweep.SweepConfig;
-import io.tausweep.model.data.DataException;
-import io.tausweep.model.data.Mnist;
 import io.tausweep.jobs.store.DataDir;
 import io.tausweep.jobs.store.HadoopSweepStore;
 import io.tausweep.jobs.store.Lease;
 import io.tausweep.jobs.store.SerializableConf;
 import io.tausweep.jobs.store.StoreException;
 import io.tausweep.jobs.store.SweepLockedException;
+import io.tausweep.jobs.task.SweepTasks;
+import io.tausweep.model.config.ConfigError;
+import io.tausweep.model.data.DataException;
+import io.tausweep.model.data.Mnist;
+import io.tausweep.model.sweep.SweepConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -46,22 +46,27 @@ import picocli.CommandLine.Parameters;
  *   spark-submit --class io.tausweep.jobs.cli.SweepCli tausweep-jobs.jar run conf/paper.conf --out DIR
  * </pre>
  *
- * Exit status: 0 success, 2 bad input (nothing written), 3 sweep finished with failed cells,
- * 4 another driver is running the same sweep, 1 anything else.
+ * Exit status: 0 success, 2 bad input (nothing written), 3 sweep finished with failed cells, 4
+ * another driver is running the same sweep, 1 anything else.
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = SweepCli.Version.class,
+@Command(
+    name = "sweep",
+    mixinStandardHelpOptions = true,
+    versionProvider = SweepCli.Version.class,
     subcommands = {SweepCli.Run.class, SweepCli.Sql.class, SweepCli.ReportCommand.class},
-    description = "Distributed, reproducible TauGate/PEFT sweeps on Spark, with SQL over the results.")
+    description =
+        "Distributed, reproducible TauGate/PEFT sweeps on Spark, with SQL over the results.")
 public final class SweepCli implements Runnable {
   /** Exit status of a sweep whose cells did not all succeed. */
   public static final int EXIT_FAILED_CELLS = 3;
+
   /** Exit status of bad input. */
   public static final int EXIT_USAGE = 2;
+
   /** Exit status when another driver is running the same sweep. */
   public static final int EXIT_LOCKED = 4;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final PrintStream out;
 
@@ -78,25 +83,36 @@ public final class SweepCli implements Runnable {
     CommandLine cli = new CommandLine(new SweepCli(out));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof SweepLockedException) {
-        err.println("error: " + e.getMessage());
-        return EXIT_LOCKED;
-      }
-      if (e instanceof ConfigError || e instanceof StoreException || e instanceof UsageException || e instanceof DataException
-          || e instanceof IllegalArgumentException) {
-        err.println("error: " + e.getMessage());
-        return EXIT_USAGE;
-      }
-      err.println("error: " + SweepTasks.reason(e));
-      e.printStackTrace(err);
-      return 1;
-    });
-    cli.setParameterExceptionHandler((e, a) -> {
-      err.println("error: " + e.getMessage() + " (see 'sweep " + (e.getCommandLine().getCommandName().equals("sweep")
-          ? "" : e.getCommandLine().getCommandName() + " ") + "--help')");
-      return EXIT_USAGE;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof SweepLockedException) {
+            err.println("error: " + e.getMessage());
+            return EXIT_LOCKED;
+          }
+          if (e instanceof ConfigError
+              || e instanceof StoreException
+              || e instanceof UsageException
+              || e instanceof DataException
+              || e instanceof IllegalArgumentException) {
+            err.println("error: " + e.getMessage());
+            return EXIT_USAGE;
+          }
+          err.println("error: " + SweepTasks.reason(e));
+          e.printStackTrace(err);
+          return 1;
+        });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println(
+              "error: "
+                  + e.getMessage()
+                  + " (see 'sweep "
+                  + (e.getCommandLine().getCommandName().equals("sweep")
+                      ? ""
+                      : e.getCommandLine().getCommandName() + " ")
+                  + "--help')");
+          return EXIT_USAGE;
+        });
     return cli.execute(args);
   }
 
@@ -107,13 +123,19 @@ public final class SweepCli implements Runnable {
 
   /** Spark connection options shared by the subcommands, named as in spark-submit. */
   static final class SparkOptions {
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+    @Option(
+        names = "--master",
+        paramLabel = "URL",
+        description = "Spark master (default: spark-submit's, else local[*])")
     String master;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Spark setting, repeatable")
     List<String> conf = new ArrayList<>();
 
-    @Option(names = "--properties-file", paramLabel = "FILE", description = "Spark settings file (key value per line)")
+    @Option(
+        names = "--properties-file",
+        paramLabel = "FILE",
+        description = "Spark settings file (key value per line)")
     Path propertiesFile;
 
     /** The settings of the session these options make (read before the session starts). */
@@ -138,39 +160,56 @@ public final class SweepCli implements Runnable {
           out.put(kv[0], kv.length > 1 ? kv[1].strip() : "");
         }
       } catch (IOException e) {
-        throw new UsageException("Invalid --properties-file: " + file + " (" + e.getMessage() + ")");
+        throw new UsageException(
+            "Invalid --properties-file: " + file + " (" + e.getMessage() + ")");
       }
       return out;
     }
   }
 
   /** {@code sweep run}: train every cell of a config and print Table 1. */
-  @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run a sweep config on Spark, commit results to Parquet under --out, print Table 1.")
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run a sweep config on Spark, commit results to Parquet under --out, print Table 1.")
   static final class Run implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "CONF", description = "sweep config, e.g. conf/paper.conf")
+    @Parameters(
+        index = "0",
+        paramLabel = "CONF",
+        description = "sweep config, e.g. conf/paper.conf")
     Path config;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-        description = "output directory: a local path or a Hadoop URI such as hdfs://HOST:PORT/DIR (created if missing)")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description =
+            "output directory: a local path or a Hadoop URI such as hdfs://HOST:PORT/DIR (created if missing)")
     String out;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
         description = "MNIST directory, a local path or a Hadoop URI (overrides data.dir)")
     String dataDir;
 
-    @Option(names = "--retry-failed", description = "rerun only the cells whose committed rows all failed")
+    @Option(
+        names = "--retry-failed",
+        description = "rerun only the cells whose committed rows all failed")
     boolean retryFailed;
 
-    @Option(names = "--cell-attempts", paramLabel = "N", defaultValue = "1",
-        description = "tries per cell before it is recorded as failed (default 1; divergence is never retried)")
+    @Option(
+        names = "--cell-attempts",
+        paramLabel = "N",
+        defaultValue = "1",
+        description =
+            "tries per cell before it is recorded as failed (default 1; divergence is never retried)")
     int cellAttempts;
 
-    @CommandLine.Mixin
-    SparkOptions spark = new SparkOptions();
+    @CommandLine.Mixin SparkOptions spark = new SparkOptions();
 
-    @CommandLine.ParentCommand
-    SweepCli parent;
+    @CommandLine.ParentCommand SweepCli parent;
 
     @Override
     public Integer call() throws IOException {
@@ -179,8 +218,9 @@ public final class SweepCli implements Runnable {
       SweepJob.Options options = new SweepJob.Options(retryFailed, cellAttempts);
       SweepConfig cfg = SweepConfig.load(config);
       SparkConf sparkConf = spark.sparkConf("tausweep " + cfg.name());
-      HadoopSweepStore dir = HadoopSweepStore.forWriting(out, SerializableConf.fromSpark(sparkConf))
-          .withSettings(sparkConf);
+      HadoopSweepStore dir =
+          HadoopSweepStore.forWriting(out, SerializableConf.fromSpark(sparkConf))
+              .withSettings(sparkConf);
       dir.checkConfig(cfg);
       Mnist mnist = DataDir.load(dataDir != null ? dataDir : cfg.dataDir(), dir.conf());
       // One driver per sweep: a second one refuses here, before Spark starts.
@@ -191,14 +231,29 @@ public final class SweepCli implements Runnable {
           SweepJob.Summary s = new SweepJob(session, cfg, dir, lease, console, options).run(mnist);
           ResultViews.register(session, dir.uri());
           console.println();
-          console.printf(Locale.ROOT, "Table 1, sweep %s (%s), mean±std over seeds, status ok only:%n", cfg.name(),
+          console.printf(
+              Locale.ROOT,
+              "Table 1, sweep %s (%s), mean±std over seeds, status ok only:%n",
+              cfg.name(),
               dir.display());
           console.print(Table1.format(Table1.query(session, cfg.name())));
-          console.printf(Locale.ROOT, "%n[%s] %d cells: %d ran now, %d already committed, %d failed now; %.1f s%n",
-              cfg.name(), s.total(), s.ran(), s.skipped(), s.failed(), s.wallSeconds());
+          console.printf(
+              Locale.ROOT,
+              "%n[%s] %d cells: %d ran now, %d already committed, %d failed now; %.1f s%n",
+              cfg.name(),
+              s.total(),
+              s.ran(),
+              s.skipped(),
+              s.failed(),
+              s.wallSeconds());
           if (s.retriedTasks() > 0 || s.killedTasks() > 0) {
-            console.printf(Locale.ROOT, "[%s] Spark retried %d failed task attempts and killed %d speculative copies;"
-                + " each cell was committed once%n", cfg.name(), s.retriedTasks(), s.killedTasks());
+            console.printf(
+                Locale.ROOT,
+                "[%s] Spark retried %d failed task attempts and killed %d speculative copies;"
+                    + " each cell was committed once%n",
+                cfg.name(),
+                s.retriedTasks(),
+                s.killedTasks());
           }
           done = true;
           return s.failed() > 0 ? EXIT_FAILED_CELLS : 0;
@@ -214,35 +269,47 @@ public final class SweepCli implements Runnable {
   }
 
   /** {@code sweep sql}: any SQL over the result views. */
-  @Command(name = "sql", mixinStandardHelpOptions = true,
-      description = "Run SQL over the views of a result directory (runs, epochs, neurons, cells, summary, paired) and print the rows.")
+  @Command(
+      name = "sql",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run SQL over the views of a result directory (runs, epochs, neurons, cells, summary, paired) and print the rows.")
   static final class Sql implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "DIR",
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
         description = "result directory of 'sweep run' (a local path or a Hadoop URI)")
     String out;
 
     @Option(names = "--csv", description = "print plain CSV with a header")
     boolean csv;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the query from a .sql file")
+    @Option(
+        names = {"-f", "--file"},
+        paramLabel = "FILE",
+        description = "read the query from a .sql file")
     Path file;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "QUERY", description = "the SQL query")
     String query;
 
-    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "1000", description = "rows printed as a table")
+    @Option(
+        names = "--max-rows",
+        paramLabel = "N",
+        defaultValue = "1000",
+        description = "rows printed as a table")
     int maxRows;
 
-    @CommandLine.Mixin
-    SparkOptions spark = new SparkOptions();
+    @CommandLine.Mixin SparkOptions spark = new SparkOptions();
 
-    @CommandLine.ParentCommand
-    SweepCli parent;
+    @CommandLine.ParentCommand SweepCli parent;
 
     @Override
     public Integer call() throws IOException {
       if ((query == null) == (file == null)) {
-        throw new UsageException("Give exactly one of QUERY or -f FILE (e.g. sweep sql --out DIR \"SELECT * FROM runs\")");
+        throw new UsageException(
+            "Give exactly one of QUERY or -f FILE (e.g. sweep sql --out DIR \"SELECT * FROM runs\")");
       }
       String sql = query != null ? query : readQuery(file);
       SparkConf sparkConf = spark.sparkConf("tausweep sql");
@@ -257,8 +324,12 @@ public final class SweepCli implements Runnable {
           if (!(e instanceof org.apache.spark.sql.AnalysisException)) {
             throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
           }
-          throw new UsageException("Invalid query: " + e.getMessage().lines().findFirst().orElse("")
-              + " (views: " + String.join(", ", io.tausweep.analysis.ResultViews.VIEWS) + ")");
+          throw new UsageException(
+              "Invalid query: "
+                  + e.getMessage().lines().findFirst().orElse("")
+                  + " (views: "
+                  + String.join(", ", io.tausweep.analysis.ResultViews.VIEWS)
+                  + ")");
         }
         PrintStream w = parent.out;
         if (csv) {
@@ -282,8 +353,10 @@ public final class SweepCli implements Runnable {
     }
 
     private static void printCsv(Dataset<Row> df, PrintStream w) throws IOException {
-      CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setHeader(df.columns())
-          .setRecordSeparator("\n").get());
+      CSVPrinter p =
+          new CSVPrinter(
+              w,
+              CSVFormat.DEFAULT.builder().setHeader(df.columns()).setRecordSeparator("\n").get());
       for (java.util.Iterator<Row> it = df.toLocalIterator(); it.hasNext(); ) {
         Row r = it.next();
         Object[] v = new Object[r.size()];
@@ -297,26 +370,36 @@ public final class SweepCli implements Runnable {
   }
 
   /** {@code sweep report}: Table 1 with CIs, paired comparisons and plots as Markdown and HTML. */
-  @Command(name = "report", mixinStandardHelpOptions = true,
-      description = "Write report.md and report.html (Table 1, paired comparisons, plots) under DIR/report/SWEEP/.")
+  @Command(
+      name = "report",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write report.md and report.html (Table 1, paired comparisons, plots) under DIR/report/SWEEP/.")
   static final class ReportCommand implements Callable<Integer> {
-    @Option(names = "--out", required = true, paramLabel = "DIR",
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
         description = "result directory of 'sweep run' (a local path or a Hadoop URI)")
     String out;
 
-    @Option(names = "--sweep", paramLabel = "NAME", description = "one sweep (default: every sweep in DIR)")
+    @Option(
+        names = "--sweep",
+        paramLabel = "NAME",
+        description = "one sweep (default: every sweep in DIR)")
     String sweep;
 
-    @Option(names = "--report-dir", paramLabel = "LOCAL_DIR",
-        description = "local directory the report goes under (default: DIR itself when DIR is local; else the"
-            + " report is also copied to DIR/report/)")
+    @Option(
+        names = "--report-dir",
+        paramLabel = "LOCAL_DIR",
+        description =
+            "local directory the report goes under (default: DIR itself when DIR is local; else the"
+                + " report is also copied to DIR/report/)")
     Path reportDir;
 
-    @CommandLine.Mixin
-    SparkOptions spark = new SparkOptions();
+    @CommandLine.Mixin SparkOptions spark = new SparkOptions();
 
-    @CommandLine.ParentCommand
-    SweepCli parent;
+    @CommandLine.ParentCommand SweepCli parent;
 
     @Override
     public Integer call() throws IOException {
@@ -331,12 +414,14 @@ public final class SweepCli implements Runnable {
       }
       SparkSession session = SparkSessions.create(sparkConf);
       try {
-        List<Path> written = io.tausweep.analysis.Report.write(session, dir.uri(), dir.display(), root, sweep);
+        List<Path> written =
+            io.tausweep.analysis.Report.write(session, dir.uri(), dir.display(), root, sweep);
         for (Path p : written) {
           parent.out.println("wrote " + p);
         }
         if (!local && reportDir == null) {
-          for (String uri : dir.uploadReport(root.resolve(io.tausweep.analysis.Report.REPORT_DIR))) {
+          for (String uri :
+              dir.uploadReport(root.resolve(io.tausweep.analysis.Report.REPORT_DIR))) {
             parent.out.println("wrote " + uri);
           }
         }
@@ -362,8 +447,11 @@ public final class SweepCli implements Runnable {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"tausweep " + io.tausweep.model.BuildInfo.codeVersion(),
-          "Deeplearning4j " + io.tausweep.model.BuildInfo.dl4jVersion(), "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()};
+      return new String[] {
+        "tausweep " + io.tausweep.model.BuildInfo.codeVersion(),
+        "Deeplearning4j " + io.tausweep.model.BuildInfo.dl4jVersion(),
+        "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+      };
     }
   }
 }

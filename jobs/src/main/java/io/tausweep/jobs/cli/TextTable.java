@@ -41,7 +41,9 @@ final class TextTable {
     return sb.toString();
   }
 
-  /** A cell value as text; arrays print as {@code [a, b, ...]} rather than Scala's collection name. */
+  /**
+   * A cell value as text; arrays print as {@code [a, b, ...]} rather than Scala's collection name.
+   */
   static String value(Object v) {
     if (v instanceof scala.collection.Iterable<?> seq) {
       return seq.mkString("[", ", ", "]");

@@ -10,9 +10,10 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
- * The console progress line of a sweep: cells finished and committed of the total, failed,
- * cells per minute and ETA. On a terminal the line is rewritten in place as each cell task
- * finishes (a task counts its cells in an accumulator); otherwise (logs, pipes) a line is printed per committed batch.
+ * The console progress line of a sweep: cells finished and committed of the total, failed, cells
+ * per minute and ETA. On a terminal the line is rewritten in place as each cell task finishes (a
+ * task counts its cells in an accumulator); otherwise (logs, pipes) a line is printed per committed
+ * batch.
  */
 final class Progress extends SparkListener {
   /** Spark job group of the cell jobs, so their tasks can be told from other jobs'. */
@@ -37,8 +38,10 @@ final class Progress extends SparkListener {
 
   @Override
   public void onJobStart(SparkListenerJobStart job) {
-    if (job.properties() != null && CELL_JOB_GROUP.equals(job.properties().getProperty("spark.jobGroup.id"))) {
-      scala.jdk.javaapi.CollectionConverters.asJava(job.stageIds()).forEach(id -> cellStages.add((Integer) id));
+    if (job.properties() != null
+        && CELL_JOB_GROUP.equals(job.properties().getProperty("spark.jobGroup.id"))) {
+      scala.jdk.javaapi.CollectionConverters.asJava(job.stageIds())
+          .forEach(id -> cellStages.add((Integer) id));
     }
   }
 
@@ -70,8 +73,16 @@ final class Progress extends SparkListener {
     double rate = minutes > 0 ? finished / minutes : 0;
     double eta = rate > 0 ? (total - finished) / rate * 60 : Double.NaN;
     // On a terminal, trailing blanks clear what a longer previous line left.
-    return String.format(Locale.ROOT, "[%s] %d/%d cells done, %d committed, %d failed, %.1f cells/min, ETA %s", sweep,
-        finished, total, committed, failed, rate, Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0fs", eta))
+    return String.format(
+            Locale.ROOT,
+            "[%s] %d/%d cells done, %d committed, %d failed, %.1f cells/min, ETA %s",
+            sweep,
+            finished,
+            total,
+            committed,
+            failed,
+            rate,
+            Double.isNaN(eta) ? "?" : String.format(Locale.ROOT, "%.0fs", eta))
         + (live ? "   " : "");
   }
 }

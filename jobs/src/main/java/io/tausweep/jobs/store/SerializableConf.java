@@ -11,12 +11,12 @@ import org.apache.spark.SparkConf;
 import scala.Tuple2;
 
 /**
- * A Hadoop configuration that travels to executors (in a broadcast, once per executor), so that they open files with
- * the driver's {@code spark.hadoop.*} settings (credentials, endpoints) rather than a bare {@code new Configuration()}.
+ * A Hadoop configuration that travels to executors (in a broadcast, once per executor), so that
+ * they open files with the driver's {@code spark.hadoop.*} settings (credentials, endpoints) rather
+ * than a bare {@code new Configuration()}.
  */
 public final class SerializableConf implements Serializable {
-  @Serial
-  private static final long serialVersionUID = 1L;
+  @Serial private static final long serialVersionUID = 1L;
   private transient Configuration conf;
 
   public SerializableConf(Configuration conf) {
@@ -28,9 +28,9 @@ public final class SerializableConf implements Serializable {
   }
 
   /**
-   * The Hadoop configuration a SparkContext of these settings would have: Hadoop's defaults and site files, then
-   * every {@code spark.hadoop.*} setting with its prefix stripped. Built without starting Spark, so that the output
-   * can be checked before anything is created.
+   * The Hadoop configuration a SparkContext of these settings would have: Hadoop's defaults and
+   * site files, then every {@code spark.hadoop.*} setting with its prefix stripped. Built without
+   * starting Spark, so that the output can be checked before anything is created.
    */
   public static Configuration fromSpark(SparkConf spark) {
     Configuration c = new Configuration();

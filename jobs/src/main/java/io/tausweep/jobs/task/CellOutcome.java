@@ -8,11 +8,12 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The result of one cell as it travels from the task back to the driver: the task, its run
- * (null if it failed), the failure reason, and provenance. The driver turns it into rows.
- * Serialized as its task plus one byte array ({@link OutcomeCodec}), not as a graph of records.
+ * The result of one cell as it travels from the task back to the driver: the task, its run (null if
+ * it failed), the failure reason, and provenance. The driver turns it into rows. Serialized as its
+ * task plus one byte array ({@link OutcomeCodec}), not as a graph of records.
  */
-public record CellOutcome(CellTask task, CellRun run, String error, Provenance provenance, Instant startedAt)
+public record CellOutcome(
+    CellTask task, CellRun run, String error, Provenance provenance, Instant startedAt)
     implements Serializable {
 
   public CellOutcome {
@@ -32,8 +33,7 @@ public record CellOutcome(CellTask task, CellRun run, String error, Provenance p
 
   /** The serialized form. */
   private static final class Wire implements Serializable {
-    @Serial
-    private static final long serialVersionUID = 1L;
+    @Serial private static final long serialVersionUID = 1L;
     private final CellTask task;
     private final byte[] body;
 

@@ -1,10 +1,10 @@
 package io.tausweep.jobs.task;
 
+import io.tausweep.jobs.store.FoundationStore;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.sweep.Experiment;
 import io.tausweep.model.train.SplitCache;
-import io.tausweep.jobs.store.FoundationStore;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,38 +13,43 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Per-executor-JVM state shared by all tasks: the rotated data splits (built from the MNIST
- * broadcast, which Spark deserialises once per executor) and recently used foundations (as
- * bytes, and restored). Lives
- * in statics because an executor JVM outlives every task it runs.
+ * broadcast, which Spark deserialises once per executor) and recently used foundations (as bytes,
+ * and restored). Lives in statics because an executor JVM outlives every task it runs.
  */
 final class ExecutorState {
   private static final int MAX_FOUNDATIONS = 64;
   private static final Map<String, SplitCache> SPLITS = new LinkedHashMap<>();
-  private static final Map<String, byte[]> FOUNDATIONS = new LinkedHashMap<>(16, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private static final Map<String, byte[]> FOUNDATIONS =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-      return size() > MAX_FOUNDATIONS;
-    }
-  };
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+          return size() > MAX_FOUNDATIONS;
+        }
+      };
 
   private static final int MAX_NETWORKS = 16;
-  /** Restored foundations, shared read-only by the tasks of this JVM (restoring one costs tens of ms). */
-  private static final Map<String, MultiLayerNetwork> NETWORKS = new LinkedHashMap<>(16, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, MultiLayerNetwork> eldest) {
-      return size() > MAX_NETWORKS;
-    }
-  };
+  /**
+   * Restored foundations, shared read-only by the tasks of this JVM (restoring one costs tens of
+   * ms).
+   */
+  private static final Map<String, MultiLayerNetwork> NETWORKS =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, MultiLayerNetwork> eldest) {
+          return size() > MAX_NETWORKS;
+        }
+      };
 
   private ExecutorState() {}
 
   /**
-   * A foundation restored once per JVM and then shared: callers only read it (methods copy its parameters into the
-   * network they prepare), under the network's own lock.
+   * A foundation restored once per JVM and then shared: callers only read it (methods copy its
+   * parameters into the network they prepare), under the network's own lock.
    */
   static MultiLayerNetwork foundationNetwork(String id, FoundationStore file) throws IOException {
     synchronized (NETWORKS) {

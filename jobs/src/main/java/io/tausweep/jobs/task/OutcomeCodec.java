@@ -1,11 +1,11 @@
 package io.tausweep.jobs.task;
 
 import io.tausweep.jobs.task.Grid.CellTask;
+import io.tausweep.model.arch.Mlp;
 import io.tausweep.model.method.GateMetrics;
 import io.tausweep.model.method.NeuronStats;
 import io.tausweep.model.sweep.CellRun;
 import io.tausweep.model.train.EpochStats;
-import io.tausweep.model.arch.Mlp;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -18,11 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A cell's result as one byte array: everything of a {@link CellOutcome} but its task. A TauGate result holds 256
- * {@link NeuronStats} records with an array each; through Java serialization every one of them is an object read
- * back through its record constructor, which costs the driver CPU per result and the JIT seconds of compiling
- * that machinery while the sweep's first cells run. Doubles travel as their 64 bits ({@code writeDouble}: every NaN
- * as Java's one canonical NaN, as Java serialization wrote them), so a result decodes to the values the task computed.
+ * A cell's result as one byte array: everything of a {@link CellOutcome} but its task. A TauGate
+ * result holds 256 {@link NeuronStats} records with an array each; through Java serialization every
+ * one of them is an object read back through its record constructor, which costs the driver CPU per
+ * result and the JIT seconds of compiling that machinery while the sweep's first cells run. Doubles
+ * travel as their 64 bits ({@code writeDouble}: every NaN as Java's one canonical NaN, as Java
+ * serialization wrote them), so a result decodes to the values the task computed.
  */
 public final class OutcomeCodec {
   private static final int VERSION = 1;
@@ -53,15 +54,20 @@ public final class OutcomeCodec {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int version = in.readUnsignedByte();
       if (version != VERSION) {
-        throw new IllegalStateException("cell result of format " + version + ", expected " + VERSION
-            + ": the driver and the executors run different tausweep builds (give them the same job jar)");
+        throw new IllegalStateException(
+            "cell result of format "
+                + version
+                + ", expected "
+                + VERSION
+                + ": the driver and the executors run different tausweep builds (give them the same job jar)");
       }
       String error = readString(in);
       Provenance prov = new Provenance(readString(in), in.readInt(), readString(in));
       Instant startedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
       CellRun run = in.readBoolean() ? readRun(in) : null;
       if (in.read() != -1) {
-        throw new IllegalStateException("cell result of " + bytes.length + " bytes has bytes after its end");
+        throw new IllegalStateException(
+            "cell result of " + bytes.length + " bytes has bytes after its end");
       }
       return new CellOutcome(task, run, error, prov, startedAt);
     } catch (IOException e) {
@@ -69,7 +75,10 @@ public final class OutcomeCodec {
     }
   }
 
-  /** The encoded size of {@code o}, near enough that the buffer does not grow: a TauGate result is about 32 KB. */
+  /**
+   * The encoded size of {@code o}, near enough that the buffer does not grow: a TauGate result is
+   * about 32 KB.
+   */
   private static int sizeHint(CellOutcome o) {
     int size = 512 + (o.error() == null ? 0 : 3 * o.error().length());
     if (o.ok()) {
@@ -153,7 +162,10 @@ public final class OutcomeCodec {
     return new CellRun(acc0, accTheta, gates, params, trainSeconds, evalSeconds, epochs);
   }
 
-  /** A nullable string of any length (writeUTF stops at 64 KiB, and an error message has no such bound). */
+  /**
+   * A nullable string of any length (writeUTF stops at 64 KiB, and an error message has no such
+   * bound).
+   */
   private static void writeString(DataOutputStream out, String s) throws IOException {
     if (s == null) {
       out.writeInt(-1);
@@ -164,15 +176,22 @@ public final class OutcomeCodec {
     out.write(utf8);
   }
 
-  /** A length read back, checked against what the rest of the body can hold (a corrupt one must not allocate GBs). */
+  /**
+   * A length read back, checked against what the rest of the body can hold (a corrupt one must not
+   * allocate GBs).
+   */
   private static int count(DataInputStream in) throws IOException {
     return checked(in.readInt(), in);
   }
 
   private static int checked(int n, DataInputStream in) throws IOException {
     if (n < 0 || n > in.available()) {
-      throw new IllegalStateException("cell result holds a length of " + n + " with " + in.available()
-          + " bytes left: the result is corrupt");
+      throw new IllegalStateException(
+          "cell result holds a length of "
+              + n
+              + " with "
+              + in.available()
+              + " bytes left: the result is corrupt");
     }
     return n;
   }

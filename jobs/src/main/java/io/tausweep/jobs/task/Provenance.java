@@ -7,9 +7,9 @@ import java.net.UnknownHostException;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Where and how a task ran: host, ND4J thread count and the BLAS library with the kernels it chose for the CPU,
- * read inside the task on the executor. Together with the config hash and versions it makes every result row
- * traceable (bit-identical reruns need the same threads and kernels).
+ * Where and how a task ran: host, ND4J thread count and the BLAS library with the kernels it chose
+ * for the CPU, read inside the task on the executor. Together with the config hash and versions it
+ * makes every result row traceable (bit-identical reruns need the same threads and kernels).
  */
 public record Provenance(String host, int nd4jThreads, String blas) implements Serializable {
 

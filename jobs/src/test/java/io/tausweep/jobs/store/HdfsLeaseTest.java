@@ -12,10 +12,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lease and the publishing of files on a real HDFS, where create-if-absent and rename are the NameNode's. */
+/**
+ * The lease and the publishing of files on a real HDFS, where create-if-absent and rename are the
+ * NameNode's.
+ */
 class HdfsLeaseTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static MiniDFSCluster cluster;
   static FileSystem fs;
 
@@ -34,19 +36,24 @@ class HdfsLeaseTest {
   void oneDriverAtATimeAndAnExpiredLeaseIsTakenOver() throws Exception {
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path("/out/sweeps/s/driver.lease");
     try (Lease first = Lease.acquire(fs, file, "Sweep 's'", 60_000)) {
-      assertThatThrownBy(() -> Lease.acquire(fs, file, "Sweep 's'", 60_000)).isInstanceOf(SweepLockedException.class)
+      assertThatThrownBy(() -> Lease.acquire(fs, file, "Sweep 's'", 60_000))
+          .isInstanceOf(SweepLockedException.class)
           .hasMessageContaining("pid " + ProcessHandle.current().pid());
       first.check();
     }
     assertThat(fs.exists(file)).isFalse();
     try (var out = fs.create(file)) {
-      out.write("token=t\nhost=gone.example\npid=9\npid-start=\nstarted=x\n".getBytes(StandardCharsets.UTF_8));
+      out.write(
+          "token=t\nhost=gone.example\npid=9\npid-start=\nstarted=x\n"
+              .getBytes(StandardCharsets.UTF_8));
     }
-    assertThatThrownBy(() -> Lease.acquire(fs, file, "Sweep 's'", 60_000)).isInstanceOf(SweepLockedException.class)
+    assertThatThrownBy(() -> Lease.acquire(fs, file, "Sweep 's'", 60_000))
+        .isInstanceOf(SweepLockedException.class)
         .hasMessageContaining("gone.example pid 9");
     fs.setTimes(file, System.currentTimeMillis() - 120_000, -1);
     try (Lease taken = Lease.acquire(fs, file, "Sweep 's'", 60_000)) {
-      assertThat(new String(Fs.readAll(fs, file), StandardCharsets.UTF_8)).doesNotContain("gone.example");
+      assertThat(new String(Fs.readAll(fs, file), StandardCharsets.UTF_8))
+          .doesNotContain("gone.example");
     }
   }
 

@@ -14,8 +14,12 @@ public final class MiniHdfs {
   public static MiniDFSCluster start(Path baseDir) throws IOException {
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.toString());
-    for (String key : List.of("dfs.namenode.http-address", "dfs.datanode.address", "dfs.datanode.http.address",
-        "dfs.datanode.ipc.address")) {
+    for (String key :
+        List.of(
+            "dfs.namenode.http-address",
+            "dfs.datanode.address",
+            "dfs.datanode.http.address",
+            "dfs.datanode.ipc.address")) {
       conf.set(key, "127.0.0.1:0");
     }
     MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();

@@ -14,8 +14,15 @@ import org.junit.jupiter.api.Test;
 class SerializableConfTest {
   @Test
   void sparkHadoopSettingsBecomeHadoopSettingsAndSurviveSerialization() throws Exception {
-    Configuration conf = SerializableConf.fromSpark(Map.of("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:9",
-        "spark.hadoop.dfs.replication", "2", "spark.executor.memory", "1g"));
+    Configuration conf =
+        SerializableConf.fromSpark(
+            Map.of(
+                "spark.hadoop.fs.s3a.endpoint",
+                "http://127.0.0.1:9",
+                "spark.hadoop.dfs.replication",
+                "2",
+                "spark.executor.memory",
+                "1g"));
     assertThat(conf.get("fs.s3a.endpoint")).isEqualTo("http://127.0.0.1:9");
     assertThat(conf.get("dfs.replication")).isEqualTo("2");
     assertThat(conf.get("spark.executor.memory")).isNull();
@@ -25,7 +32,8 @@ class SerializableConfTest {
       out.writeObject(new SerializableConf(conf));
     }
     SerializableConf back;
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       back = (SerializableConf) in.readObject();
     }
     assertThat(back.get().get("fs.s3a.endpoint")).isEqualTo("http://127.0.0.1:9");

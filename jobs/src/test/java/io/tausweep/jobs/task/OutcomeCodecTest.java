@@ -25,13 +25,16 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A cell's outcome survives Java serialization (the way Spark ships task results) value for value. */
+/**
+ * A cell's outcome survives Java serialization (the way Spark ships task results) value for value.
+ */
 class OutcomeCodecTest {
   static final Provenance PROV = new Provenance("host-1", 1, "OpenBLAS 0.3.31 Haswell");
   static final Instant STARTED = Instant.parse("2026-11-23T20:30:00.123456789Z");
 
   static CellTask task(Double lambda) {
-    AdaptationMethod method = lambda == null ? new LoRA(5e-4, 8, 16.0) : new TauGate(3e-3, 5.0, -0.1, 1.0);
+    AdaptationMethod method =
+        lambda == null ? new LoRA(5e-4, 8, 16.0) : new TauGate(3e-3, 5.0, -0.1, 1.0);
     return new CellTask("c0ffee", method, 7L, 45.0, lambda, "f00d");
   }
 
@@ -57,27 +60,45 @@ class OutcomeCodecTest {
       for (int c = 0; c < 10; c++) {
         byClass[c] = (u * 10 + c) / 2561.0;
       }
-      neurons.add(new NeuronStats(u / 128 + 1, u % 128, -0.1 + u * 1e-3, 1.0 + Math.ulp(1.0) * u, u / 256.0,
-          Double.MIN_VALUE * u, byClass));
+      neurons.add(
+          new NeuronStats(
+              u / 128 + 1,
+              u % 128,
+              -0.1 + u * 1e-3,
+              1.0 + Math.ulp(1.0) * u,
+              u / 256.0,
+              Double.MIN_VALUE * u,
+              byClass));
     }
-    CellRun run = new CellRun(0.8501, 0.8499, new GateMetrics(0.849, 0.848, 0.28125, neurons), 512, 0.21, 0.04,
-        List.of(new EpochStats(1, 0.93, 0.71), new EpochStats(2, Double.NaN, Double.POSITIVE_INFINITY)));
+    CellRun run =
+        new CellRun(
+            0.8501,
+            0.8499,
+            new GateMetrics(0.849, 0.848, 0.28125, neurons),
+            512,
+            0.21,
+            0.04,
+            List.of(
+                new EpochStats(1, 0.93, 0.71),
+                new EpochStats(2, Double.NaN, Double.POSITIVE_INFINITY)));
     CellOutcome o = new CellOutcome(task(0.02), run, null, PROV, STARTED);
 
     CellOutcome back = roundTrip(o);
 
     assertThat(back).isEqualTo(o);
     // The neurons travel inside the byte array, not as serialized records.
-    assertThat(new String(serialize(o), StandardCharsets.ISO_8859_1)).doesNotContain("NeuronStats", "CellRun");
+    assertThat(new String(serialize(o), StandardCharsets.ISO_8859_1))
+        .doesNotContain("NeuronStats", "CellRun");
     assertThat(back.run().gates().neurons()).hasSize(256);
-    assertThat(back.run().gates().neurons().get(6).fireRateByClassTheta()).containsExactly(neurons.get(6)
-        .fireRateByClassTheta());
+    assertThat(back.run().gates().neurons().get(6).fireRateByClassTheta())
+        .containsExactly(neurons.get(6).fireRateByClassTheta());
   }
 
   @Test
   void failedOutcomeKeepsItsWholeReasonAndNulls() throws Exception {
     String reason = "TrainingDivergedException: loss NaN " + "x".repeat(70_000) + " \u00e9\u4e2d";
-    CellOutcome failed = new CellOutcome(task(null), null, reason, new Provenance("h", 2, null), STARTED);
+    CellOutcome failed =
+        new CellOutcome(task(null), null, reason, new Provenance("h", 2, null), STARTED);
 
     CellOutcome back = roundTrip(failed);
 
@@ -88,7 +109,8 @@ class OutcomeCodecTest {
 
   @Test
   void methodsWithoutGatesComeBackWithoutThem() throws Exception {
-    CellRun run = new CellRun(0.855, 0.864, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
+    CellRun run =
+        new CellRun(0.855, 0.864, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
     CellOutcome o = new CellOutcome(task(null), run, null, PROV, STARTED);
 
     assertThat(roundTrip(o)).isEqualTo(o);
@@ -96,18 +118,23 @@ class OutcomeCodecTest {
 
   @Test
   void corruptResultIsRefusedNotTrusted() {
-    CellRun run = new CellRun(0.855, 0.864, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
+    CellRun run =
+        new CellRun(0.855, 0.864, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
     byte[] body = OutcomeCodec.encode(new CellOutcome(task(null), run, null, PROV, STARTED));
 
     byte[] longer = Arrays.copyOf(body, body.length + 1);
-    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), longer)).hasMessageContaining("bytes after its end");
+    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), longer))
+        .hasMessageContaining("bytes after its end");
     byte[] shorter = Arrays.copyOf(body, body.length - 1);
-    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), shorter)).hasCauseInstanceOf(EOFException.class);
-    // The epoch count comes before one epoch (20 bytes) and the gates flag (1): a huge one must not be allocated.
+    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), shorter))
+        .hasCauseInstanceOf(EOFException.class);
+    // The epoch count comes before one epoch (20 bytes) and the gates flag (1): a huge one must not
+    // be allocated.
     byte[] huge = body.clone();
     int at = body.length - 1 - 20 - 4;
     ByteBuffer.wrap(huge).putInt(at, Integer.MAX_VALUE);
-    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), huge)).hasMessageContaining("length of 2147483647");
+    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), huge))
+        .hasMessageContaining("length of 2147483647");
   }
 
   @Test

@@ -17,19 +17,23 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * The paper's MLP, 784-128-128-10 with ReLU hidden layers and a softmax output (118,282
  * parameters), and the parameter plumbing every method shares. Weights are initialised like
- * PyTorch's {@code nn.Linear} (uniform in +-1/sqrt(fan_in), biases too) from the cell's seed,
- * since the paper ran PyTorch.
+ * PyTorch's {@code nn.Linear} (uniform in +-1/sqrt(fan_in), biases too) from the cell's seed, since
+ * the paper ran PyTorch.
  */
 public final class Mlp {
   public static final int INPUTS = 784;
   public static final int HIDDEN = 128;
   public static final int CLASSES = 10;
+
   /** Dense layer widths, input to output. */
   public static final int[] WIDTHS = {INPUTS, HIDDEN, HIDDEN, CLASSES};
+
   /** Number of linear layers. */
   public static final int LINEAR_LAYERS = WIDTHS.length - 1;
+
   /** Total parameters of the plain MLP. */
   public static final long PARAMS = 118_282;
+
   public static final String W = "W";
   public static final String B = "b";
 
@@ -48,7 +52,9 @@ public final class Mlp {
         .list();
   }
 
-  /** The plain MLP configuration, weights updated by {@code weights} and biases by {@code biases}. */
+  /**
+   * The plain MLP configuration, weights updated by {@code weights} and biases by {@code biases}.
+   */
   public static MultiLayerConfiguration plain(long seed, IUpdater weights, IUpdater biases) {
     return new NeuralNetConfiguration.Builder()
         .seed(seed)
@@ -57,10 +63,16 @@ public final class Mlp {
         .biasUpdater(biases)
         .weightInit(WeightInit.ZERO)
         .list()
-        .layer(new DenseLayer.Builder().nIn(INPUTS).nOut(HIDDEN).activation(Activation.RELU).build())
-        .layer(new DenseLayer.Builder().nIn(HIDDEN).nOut(HIDDEN).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-            .nIn(HIDDEN).nOut(CLASSES).activation(Activation.SOFTMAX).build())
+        .layer(
+            new DenseLayer.Builder().nIn(INPUTS).nOut(HIDDEN).activation(Activation.RELU).build())
+        .layer(
+            new DenseLayer.Builder().nIn(HIDDEN).nOut(HIDDEN).activation(Activation.RELU).build())
+        .layer(
+            new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(HIDDEN)
+                .nOut(CLASSES)
+                .activation(Activation.SOFTMAX)
+                .build())
         .build();
   }
 

@@ -1,8 +1,8 @@
 package io.tausweep.model.config;
 
 /**
- * A configuration value that cannot be used, with a one-line message naming the key, the
- * value and the fix. Raised before any training starts, so a bad config never writes output.
+ * A configuration value that cannot be used, with a one-line message naming the key, the value and
+ * the fix. Raised before any training starts, so a bad config never writes output.
  */
 public final class ConfigError extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -17,8 +17,8 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
 
 /**
  * Typed, validated access to a parsed HOCON config that remembers which keys were asked for.
- * Remembering lets {@link #rejectUnknownKeys()} turn a typo into an error that names the
- * nearest valid key instead of a silently ignored setting.
+ * Remembering lets {@link #rejectUnknownKeys()} turn a typo into an error that names the nearest
+ * valid key instead of a silently ignored setting.
  */
 public final class ConfigReader {
   private final Config config;
@@ -59,7 +59,8 @@ public final class ConfigReader {
     ConfigValue v = config.getValue(key);
     double d = number(key, v, "an integer within [" + min + ", " + max + "]");
     if (d != Math.rint(d) || d < min || d > max) {
-      throw ConfigError.invalid(key, render(v), "must be an integer within [" + min + ", " + max + "]");
+      throw ConfigError.invalid(
+          key, render(v), "must be an integer within [" + min + ", " + max + "]");
     }
     return (int) d;
   }
@@ -86,8 +87,10 @@ public final class ConfigReader {
     ConfigValue v = config.getValue(key);
     List<Double> out = new ArrayList<>();
     for (Object o : list(key, v, hint)) {
-      if (!(o instanceof Number n) || !Double.isFinite(n.doubleValue())
-          || n.doubleValue() < min || n.doubleValue() > max) {
+      if (!(o instanceof Number n)
+          || !Double.isFinite(n.doubleValue())
+          || n.doubleValue() < min
+          || n.doubleValue() > max) {
         throw ConfigError.invalid(key, render(v), hint);
       }
       out.add(n.doubleValue());
@@ -105,8 +108,10 @@ public final class ConfigReader {
     ConfigValue v = config.getValue(key);
     List<Long> out = new ArrayList<>();
     for (Object o : list(key, v, hint)) {
-      if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-          || n.doubleValue() < min || n.doubleValue() > max) {
+      if (!(o instanceof Number n)
+          || n.doubleValue() != Math.rint(n.doubleValue())
+          || n.doubleValue() < min
+          || n.doubleValue() > max) {
         throw ConfigError.invalid(key, render(v), hint);
       }
       out.add(n.longValue());
@@ -134,8 +139,8 @@ public final class ConfigReader {
   }
 
   /**
-   * Fails on the first key in the file that no reader asked for, naming the nearest valid key.
-   * Call after every setting has been read.
+   * Fails on the first key in the file that no reader asked for, naming the nearest valid key. Call
+   * after every setting has been read.
    */
   public void rejectUnknownKeys() {
     Set<String> present = new TreeSet<>();
@@ -151,9 +156,10 @@ public final class ConfigReader {
 
   private String suggestion(String key) {
     LevenshteinDistance lev = LevenshteinDistance.getDefaultInstance();
-    String best = known.stream()
-        .min(Comparator.comparingInt((String k) -> lev.apply(k, key)).thenComparing(k -> k))
-        .orElse(null);
+    String best =
+        known.stream()
+            .min(Comparator.comparingInt((String k) -> lev.apply(k, key)).thenComparing(k -> k))
+            .orElse(null);
     if (best != null && lev.apply(best, key) <= Math.max(3, key.length() / 3)) {
       return "did you mean " + best + "?";
     }
@@ -184,7 +190,8 @@ public final class ConfigReader {
     }
     List<Object> converted = new ArrayList<>();
     for (Object o : items) {
-      // HOCON keeps unquoted numbers as numbers; quoted ones are strings we still accept if numeric.
+      // HOCON keeps unquoted numbers as numbers; quoted ones are strings we still accept if
+      // numeric.
       if (o instanceof String s && looksNumeric(s)) {
         converted.add(Double.parseDouble(s.trim()));
       } else {
@@ -207,7 +214,8 @@ public final class ConfigReader {
     Set<T> seen = new HashSet<>();
     for (T t : values) {
       if (!seen.add(t)) {
-        throw ConfigError.invalid(key, render(v), "duplicate value " + t + ": list each value once");
+        throw ConfigError.invalid(
+            key, render(v), "duplicate value " + t + ": list each value once");
       }
     }
   }

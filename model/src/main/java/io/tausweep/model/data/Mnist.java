@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The MNIST training (60,000) and test (10,000) sets, loaded from the four standard IDX files.
- * One serializable value so a Spark driver can load it once and broadcast it to every executor.
+ * The MNIST training (60,000) and test (10,000) sets, loaded from the four standard IDX files. One
+ * serializable value so a Spark driver can load it once and broadcast it to every executor.
  *
  * <p>{@link #load} only reads; call {@link MnistFetcher#ensure} first to download missing files:
  * {@code Mnist.load(MnistFetcher.ensure(dir))}.
@@ -16,59 +16,91 @@ import java.util.Objects;
  * @param test the test images
  */
 public record Mnist(MnistImages train, MnistImages test) implements Serializable {
-    /** File name of the training images. */
-    public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
-    /** File name of the training labels. */
-    public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
-    /** File name of the test images. */
-    public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
-    /** File name of the test labels. */
-    public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
-    /** The four file names, in the order train images, train labels, test images, test labels. */
-    public static final List<String> FILE_NAMES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
+  /** File name of the training images. */
+  public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
 
-    /** Pixel rows and columns of an MNIST image. */
-    public static final int SIDE = 28;
+  /** File name of the training labels. */
+  public static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
 
-    /** Requires both sets to be present. */
-    public Mnist {
-        Objects.requireNonNull(train, "train");
-        Objects.requireNonNull(test, "test");
+  /** File name of the test images. */
+  public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+
+  /** File name of the test labels. */
+  public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+
+  /** The four file names, in the order train images, train labels, test images, test labels. */
+  public static final List<String> FILE_NAMES =
+      List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
+
+  /** Pixel rows and columns of an MNIST image. */
+  public static final int SIDE = 28;
+
+  /** Requires both sets to be present. */
+  public Mnist {
+    Objects.requireNonNull(train, "train");
+    Objects.requireNonNull(test, "test");
+  }
+
+  /**
+   * Reads and validates the four IDX files in {@code dir}: well-formed IDX, 28x28 images, as many
+   * labels as images, every label in {@code 0..9}.
+   *
+   * @param dir the directory holding the four files named in {@link #FILE_NAMES}
+   * @return both sets
+   * @throws DataException naming the file and the defect if anything is missing or wrong
+   */
+  public static Mnist load(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    return new Mnist(
+        loadSet(dir.resolve(TRAIN_IMAGES), dir.resolve(TRAIN_LABELS)),
+        loadSet(dir.resolve(TEST_IMAGES), dir.resolve(TEST_LABELS)));
+  }
+
+  private static MnistImages loadSet(Path imageFile, Path labelFile) {
+    IdxReader.Images images = IdxReader.readImages(imageFile);
+    if (images.rows() != SIDE || images.cols() != SIDE) {
+      throw new DataException(
+          "Corrupt MNIST image file "
+              + imageFile.toAbsolutePath()
+              + ": "
+              + images.rows()
+              + "x"
+              + images.cols()
+              + " images, expected "
+              + SIDE
+              + "x"
+              + SIDE
+              + " "
+              + IdxReader.CORRUPT_FIX);
     }
-
-    /**
-     * Reads and validates the four IDX files in {@code dir}: well-formed IDX, 28x28 images, as many
-     * labels as images, every label in {@code 0..9}.
-     *
-     * @param dir the directory holding the four files named in {@link #FILE_NAMES}
-     * @return both sets
-     * @throws DataException naming the file and the defect if anything is missing or wrong
-     */
-    public static Mnist load(Path dir) {
-        Objects.requireNonNull(dir, "dir");
-        return new Mnist(loadSet(dir.resolve(TRAIN_IMAGES), dir.resolve(TRAIN_LABELS)),
-                loadSet(dir.resolve(TEST_IMAGES), dir.resolve(TEST_LABELS)));
+    byte[] labels = IdxReader.readLabels(labelFile);
+    if (labels.length != images.count()) {
+      throw new DataException(
+          "MNIST files disagree: "
+              + imageFile.toAbsolutePath()
+              + " has "
+              + images.count()
+              + " images but "
+              + labelFile.toAbsolutePath()
+              + " has "
+              + labels.length
+              + " labels (delete both to re-download, or fix data.dir)");
     }
-
-    private static MnistImages loadSet(Path imageFile, Path labelFile) {
-        IdxReader.Images images = IdxReader.readImages(imageFile);
-        if (images.rows() != SIDE || images.cols() != SIDE) {
-            throw new DataException("Corrupt MNIST image file " + imageFile.toAbsolutePath() + ": " + images.rows()
-                    + "x" + images.cols() + " images, expected " + SIDE + "x" + SIDE + " " + IdxReader.CORRUPT_FIX);
-        }
-        byte[] labels = IdxReader.readLabels(labelFile);
-        if (labels.length != images.count()) {
-            throw new DataException("MNIST files disagree: " + imageFile.toAbsolutePath() + " has " + images.count()
-                    + " images but " + labelFile.toAbsolutePath() + " has " + labels.length
-                    + " labels (delete both to re-download, or fix data.dir)");
-        }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= MnistImages.NUM_CLASSES) {
-                throw new DataException("Corrupt MNIST label file " + labelFile.toAbsolutePath() + ": label at index "
-                        + i + " is " + Byte.toUnsignedInt(labels[i]) + ", expected 0.."
-                        + (MnistImages.NUM_CLASSES - 1) + " " + IdxReader.CORRUPT_FIX);
-            }
-        }
-        return MnistImages.wrap(images.rows(), images.cols(), images.pixels(), labels);
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= MnistImages.NUM_CLASSES) {
+        throw new DataException(
+            "Corrupt MNIST label file "
+                + labelFile.toAbsolutePath()
+                + ": label at index "
+                + i
+                + " is "
+                + Byte.toUnsignedInt(labels[i])
+                + ", expected 0.."
+                + (MnistImages.NUM_CLASSES - 1)
+                + " "
+                + IdxReader.CORRUPT_FIX);
+      }
     }
+    return MnistImages.wrap(images.rows(), images.cols(), images.pixels(), labels);
+  }
 }

@@ -15,10 +15,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A dense float matrix held by ND4J (a network's parameter or gradient view, or a work array), seen from Java: the
- * pointer OpenBLAS takes and a {@link FloatBuffer} over exactly its elements. {@link LeanNet} runs its products
- * through {@link #gemm} (OpenBLAS's {@code cblas_sgemm}, which ND4J itself calls, without ND4J's per-call checks
- * and op bookkeeping: about 25 us per call at batch 64) and its element-wise work as Java loops over {@link #buf}.
+ * A dense float matrix held by ND4J (a network's parameter or gradient view, or a work array), seen
+ * from Java: the pointer OpenBLAS takes and a {@link FloatBuffer} over exactly its elements. {@link
+ * LeanNet} runs its products through {@link #gemm} (OpenBLAS's {@code cblas_sgemm}, which ND4J
+ * itself calls, without ND4J's per-call checks and op bookkeeping: about 25 us per call at batch
+ * 64) and its element-wise work as Java loops over {@link #buf}.
  *
  * <p>The memory stays ND4J's: the wrapped array must outlive this object.
  */
@@ -26,14 +27,18 @@ final class FloatMat {
   final INDArray array;
   final int rows;
   final int cols;
+
   /** Column-major storage ('f'); vectors count as row-major whatever their flag. */
   final boolean colMajor;
+
   final FloatPointer ptr;
   final FloatBuffer buf;
+
   /** The same elements as their IEEE bit patterns, made on first use ({@link #bits}). */
   private IntBuffer bits;
 
-  private FloatMat(INDArray array, int rows, int cols, boolean colMajor, FloatPointer ptr, FloatBuffer buf) {
+  private FloatMat(
+      INDArray array, int rows, int cols, boolean colMajor, FloatPointer ptr, FloatBuffer buf) {
     this.array = array;
     this.rows = rows;
     this.cols = cols;
@@ -43,24 +48,28 @@ final class FloatMat {
   }
 
   /**
-   * Wraps a float array of rank 1 or 2 whose elements are contiguous in 'c' or 'f' order (views of a network's
-   * flattened parameters and gradients are).
+   * Wraps a float array of rank 1 or 2 whose elements are contiguous in 'c' or 'f' order (views of
+   * a network's flattened parameters and gradients are).
    *
    * @throws IllegalArgumentException for another data type, rank or a strided view
    */
   static FloatMat of(INDArray a) {
     if (a.dataType() != DataType.FLOAT || a.rank() > 2 || a.length() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("FloatMat needs a float matrix, got " + a.dataType() + " "
-          + Arrays.toString(a.shape()));
+      throw new IllegalArgumentException(
+          "FloatMat needs a float matrix, got " + a.dataType() + " " + Arrays.toString(a.shape()));
     }
     int rows = a.rank() == 2 ? (int) a.size(0) : 1;
     int cols = a.rank() == 2 ? (int) a.size(1) : (int) a.length();
-    long[] st = a.rank() == 2 ? a.stride() : new long[] {a.length(), a.rank() == 1 ? a.stride(0) : 1};
+    long[] st =
+        a.rank() == 2 ? a.stride() : new long[] {a.length(), a.rank() == 1 ? a.stride(0) : 1};
     boolean c = (rows == 1 || st[0] == cols) && (cols == 1 || st[1] == 1);
     boolean f = (rows == 1 || st[0] == 1) && (cols == 1 || st[1] == rows);
     if (!c && !f) {
-      throw new IllegalArgumentException("FloatMat needs contiguous elements, got shape " + Arrays.toString(a.shape())
-          + " strides " + Arrays.toString(st));
+      throw new IllegalArgumentException(
+          "FloatMat needs contiguous elements, got shape "
+              + Arrays.toString(a.shape())
+              + " strides "
+              + Arrays.toString(st));
     }
     boolean colMajor = !c && rows > 1 && cols > 1;
     Pointer address = a.data().addressPointer();
@@ -73,17 +82,17 @@ final class FloatMat {
   }
 
   /**
-   * An uninitialised row-major matrix outside any workspace, from this thread's {@link WorkArrays}; give
-   * {@link #array} back there (or close it) when done.
+   * An uninitialised row-major matrix outside any workspace, from this thread's {@link WorkArrays};
+   * give {@link #array} back there (or close it) when done.
    */
   static FloatMat allocate(int rows, int cols) {
     return of(WorkArrays.take(rows, cols));
   }
 
   /**
-   * The elements' bit patterns ({@code Float.floatToRawIntBits}) over the same memory: integer loops over them
-   * compile to vector code where the JIT leaves a float comparison as a branch (Java 17's C2 does not vectorise a
-   * conditional select).
+   * The elements' bit patterns ({@code Float.floatToRawIntBits}) over the same memory: integer
+   * loops over them compile to vector code where the JIT leaves a float comparison as a branch
+   * (Java 17's C2 does not vectorise a conditional select).
    */
   IntBuffer bits() {
     if (bits == null) {
@@ -106,17 +115,30 @@ final class FloatMat {
   }
 
   /**
-   * {@code c = alpha * op(a) op(b) + beta * c} with op the transpose where asked; c may be column-major (a
-   * gradient view), a and b either.
+   * {@code c = alpha * op(a) op(b) + beta * c} with op the transpose where asked; c may be
+   * column-major (a gradient view), a and b either.
    */
-  static void gemm(FloatMat a, boolean transA, FloatMat b, boolean transB, float alpha, float beta, FloatMat c) {
+  static void gemm(
+      FloatMat a, boolean transA, FloatMat b, boolean transB, float alpha, float beta, FloatMat c) {
     int m = transA ? a.cols : a.rows;
     int k = transA ? a.rows : a.cols;
     int kb = transB ? b.cols : b.rows;
     int n = transB ? b.rows : b.cols;
     if (k != kb || c.rows != m || c.cols != n) {
-      throw new IllegalArgumentException("gemm shapes: [" + m + "x" + k + "] x [" + kb + "x" + n + "] into ["
-          + c.rows + "x" + c.cols + "]");
+      throw new IllegalArgumentException(
+          "gemm shapes: ["
+              + m
+              + "x"
+              + k
+              + "] x ["
+              + kb
+              + "x"
+              + n
+              + "] into ["
+              + c.rows
+              + "x"
+              + c.cols
+              + "]");
     }
     if (c.colMajor) {
       // c in column-major order is c^T in row-major order: c^T = op(b)^T op(a)^T.
@@ -126,15 +148,38 @@ final class FloatMat {
     }
   }
 
-  private static void rowMajor(FloatMat a, boolean transA, FloatMat b, boolean transB, int m, int n, int k,
-      float alpha, float beta, FloatPointer c, int ldc) {
+  private static void rowMajor(
+      FloatMat a,
+      boolean transA,
+      FloatMat b,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float beta,
+      FloatPointer c,
+      int ldc) {
     // A column-major operand read in row-major order is its transpose.
     int ta = transA != a.colMajor ? CblasTrans : CblasNoTrans;
     int tb = transB != b.colMajor ? CblasTrans : CblasNoTrans;
     int lda = a.colMajor ? a.rows : a.cols;
     int ldb = b.colMajor ? b.rows : b.cols;
-    openblas_nolapack.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a.ptr, Math.max(lda, 1), b.ptr,
-        Math.max(ldb, 1), beta, c, Math.max(ldc, 1));
+    openblas_nolapack.cblas_sgemm(
+        CblasRowMajor,
+        ta,
+        tb,
+        m,
+        n,
+        k,
+        alpha,
+        a.ptr,
+        Math.max(lda, 1),
+        b.ptr,
+        Math.max(ldb, 1),
+        beta,
+        c,
+        Math.max(ldc, 1));
   }
 
   /** {@code y += alpha * x} over all elements (same length and layout). */

@@ -5,14 +5,16 @@ import io.tausweep.model.arch.TauGateLayerImpl;
 import java.nio.IntBuffer;
 
 /**
- * The element-wise parts of {@link LeanNet}'s forward and backward passes as plain loops over row-major
- * {@link FloatMat}s, a row (or chunk) at a time through small heap arrays (element-wise access to the off-heap
- * buffers compiled to code several times slower): a few microseconds per [64 x 128] array, where the same work as ND4J ops costs 20-160 us a call
- * at this size (BENCHMARKS.md). Each loop runs in one fixed order, so results are the same on every run. The math
- * is the one the DL4J layers compute ({@link TauGateLayerImpl}, {@link LoRADenseLayerImpl}, DL4J's dense, output
- * and MCXENT code); {@code LeanNetTest} checks the two against each other.
+ * The element-wise parts of {@link LeanNet}'s forward and backward passes as plain loops over
+ * row-major {@link FloatMat}s, a row (or chunk) at a time through small heap arrays (element-wise
+ * access to the off-heap buffers compiled to code several times slower): a few microseconds per [64
+ * x 128] array, where the same work as ND4J ops costs 20-160 us a call at this size
+ * (BENCHMARKS.md). Each loop runs in one fixed order, so results are the same on every run. The
+ * math is the one the DL4J layers compute ({@link TauGateLayerImpl}, {@link LoRADenseLayerImpl},
+ * DL4J's dense, output and MCXENT code); {@code LeanNetTest} checks the two against each other.
  *
- * <p>Row vectors (biases, tau, gamma, their gradients) are [1, n]; matrices are [batch, n] in row-major order.
+ * <p>Row vectors (biases, tau, gamma, their gradients) are [1, n]; matrices are [batch, n] in
+ * row-major order.
  */
 final class Kernels {
   private Kernels() {}
@@ -24,7 +26,8 @@ final class Kernels {
     float[] x = new float[cols];
     for (int r = 0; r < in.rows; r++) {
       in.buf.get(r * cols, x, 0, cols);
-      // Two simple loops, which the JIT turns into vector code (NaN passes through max, as through ND4J's relu).
+      // Two simple loops, which the JIT turns into vector code (NaN passes through max, as through
+      // ND4J's relu).
       for (int c = 0; c < cols; c++) {
         x[c] += b[c];
       }
@@ -38,11 +41,12 @@ final class Kernels {
   }
 
   /**
-   * {@code delta = eps * 1[act > 0]}: ReLU's derivative, read off the activated output. As integers: an activation
-   * {@code max(x, 0)} is positive exactly when its bit pattern is a positive int, and {@link #positiveMask} is
-   * then all ones (else 0), which masks eps's bits; a branch on the float comparison, mispredicted for about half
-   * of the units, cost 8% of a Full FT step (the results are the same bit for bit; only a NaN activation, after
-   * which training fails anyway, passes eps where the comparison gave 0).
+   * {@code delta = eps * 1[act > 0]}: ReLU's derivative, read off the activated output. As
+   * integers: an activation {@code max(x, 0)} is positive exactly when its bit pattern is a
+   * positive int, and {@link #positiveMask} is then all ones (else 0), which masks eps's bits; a
+   * branch on the float comparison, mispredicted for about half of the units, cost 8% of a Full FT
+   * step (the results are the same bit for bit; only a NaN activation, after which training fails
+   * anyway, passes eps where the comparison gave 0).
    */
   static void reluMask(FloatMat act, FloatMat eps, FloatMat delta) {
     int cols = act.cols;
@@ -104,9 +108,9 @@ final class Kernels {
   }
 
   /**
-   * DL4J's MCXENT loss with a softmax output, from the pre-activation: {@code p = softmax(z)} clipped to
-   * {@code [eps, 1 - eps]}, writes {@code dL/dz = p - y} into delta and returns {@code -sum y log p} (summed over
-   * the batch, not averaged).
+   * DL4J's MCXENT loss with a softmax output, from the pre-activation: {@code p = softmax(z)}
+   * clipped to {@code [eps, 1 - eps]}, writes {@code dL/dz = p - y} into delta and returns {@code
+   * -sum y log p} (summed over the batch, not averaged).
    */
   static double softmaxCrossEntropy(FloatMat z, FloatMat y, double clipEps, FloatMat delta) {
     int cols = z.cols;
@@ -138,12 +142,19 @@ final class Kernels {
    * TauGate's forward pass: {@code g = sigmoid(s (z - tau))}, or {@code 1[z > tau]} when hard, and
    * {@code out = gamma * relu(z) * g}.
    *
-   * @param allGates false to skip the soft gate where {@code z <= 0} (0 is stored in g there): out does not depend
-   *     on it, and with no sparsity penalty neither does {@link #tauGateBackward}
+   * @param allGates false to skip the soft gate where {@code z <= 0} (0 is stored in g there): out
+   *     does not depend on it, and with no sparsity penalty neither does {@link #tauGateBackward}
    * @return {@code sum(g)}, for the sparsity penalty (over the gates computed)
    */
-  static double tauGateForward(FloatMat z, FloatMat tau, FloatMat gamma, double sharpness, boolean hard,
-      boolean allGates, FloatMat g, FloatMat out) {
+  static double tauGateForward(
+      FloatMat z,
+      FloatMat tau,
+      FloatMat gamma,
+      double sharpness,
+      boolean hard,
+      boolean allGates,
+      FloatMat g,
+      FloatMat out) {
     int cols = z.cols;
     float[] t = row(tau);
     float[] gm = row(gamma);
@@ -157,7 +168,8 @@ final class Kernels {
       float rowSum = 0f;
       for (int c = 0; c < cols; c++) {
         float v = zz[c];
-        float gate = hard ? (v > t[c] ? 1f : 0f) : (allGates || !(v <= 0f) ? sigmoid(s * (v - t[c])) : 0f);
+        float gate =
+            hard ? (v > t[c] ? 1f : 0f) : (allGates || !(v <= 0f) ? sigmoid(s * (v - t[c])) : 0f);
         gg[c] = gate;
         o[c] = v > 0f ? gm[c] * v * gate : 0f;
         rowSum += gate;
@@ -170,15 +182,25 @@ final class Kernels {
   }
 
   /**
-   * TauGate's backward pass (gradients summed over the batch): {@code dL/dz} into epsOut, {@code dL/dgamma} and
-   * {@code dL/dtau}. Soft: {@code dL/dz = gamma 1[z>0] g eps + t} and {@code dL/dtau = -sum t} with
-   * {@code t = (eps gamma relu(z) + lambda / gatedUnits) s g (1 - g)}. Hard: the step gate has no derivative, so
-   * {@code t = 0} and tau's gradient is 0.
+   * TauGate's backward pass (gradients summed over the batch): {@code dL/dz} into epsOut, {@code
+   * dL/dgamma} and {@code dL/dtau}. Soft: {@code dL/dz = gamma 1[z>0] g eps + t} and {@code dL/dtau
+   * = -sum t} with {@code t = (eps gamma relu(z) + lambda / gatedUnits) s g (1 - g)}. Hard: the
+   * step gate has no derivative, so {@code t = 0} and tau's gradient is 0.
    *
-   * @param penaltyGrad {@code lambda / gatedUnits}, the sparsity penalty's derivative per gate value
+   * @param penaltyGrad {@code lambda / gatedUnits}, the sparsity penalty's derivative per gate
+   *     value
    */
-  static void tauGateBackward(FloatMat z, FloatMat g, FloatMat eps, FloatMat gamma, double sharpness, boolean hard,
-      double penaltyGrad, FloatMat epsOut, FloatMat tauGrad, FloatMat gammaGrad) {
+  static void tauGateBackward(
+      FloatMat z,
+      FloatMat g,
+      FloatMat eps,
+      FloatMat gamma,
+      double sharpness,
+      boolean hard,
+      double penaltyGrad,
+      FloatMat epsOut,
+      FloatMat tauGrad,
+      FloatMat gammaGrad) {
     int cols = z.cols;
     float[] gm = row(gamma);
     float[] zz = new float[cols];
@@ -219,14 +241,14 @@ final class Kernels {
   }
 
   /**
-   * Counts, per unit, the rows with {@code z > tau} into counts[unit], and per (label, unit) into byClass. The
-   * comparison runs on the bit patterns ({@link #orderKey}, {@link #lessMask}), so the loop has no branch and
-   * compiles to vector code (as a float comparison it was a branch taken at random, about half the time); the
-   * counts are those of {@code z > tau} for every z that is not NaN, added up as ints and then to the doubles
-   * (exact: they stay far below 2^53).
+   * Counts, per unit, the rows with {@code z > tau} into counts[unit], and per (label, unit) into
+   * byClass. The comparison runs on the bit patterns ({@link #orderKey}, {@link #lessMask}), so the
+   * loop has no branch and compiles to vector code (as a float comparison it was a branch taken at
+   * random, about half the time); the counts are those of {@code z > tau} for every z that is not
+   * NaN, added up as ints and then to the doubles (exact: they stay far below 2^53).
    */
-  static void countOpen(FloatMat z, FloatMat tau, int[] labels, int labelOffset, double[] counts,
-      double[] byClass) {
+  static void countOpen(
+      FloatMat z, FloatMat tau, int[] labels, int labelOffset, double[] counts, double[] byClass) {
     int cols = z.cols;
     int[] tk = thresholdKeys(tau);
     IntBuffer zBits = z.bits();
@@ -251,12 +273,13 @@ final class Kernels {
   }
 
   /**
-   * TauGate's forward pass with hard gates, for inference (no gates kept for a backward pass): the same bits as
-   * {@link #tauGateForward} with {@code hard}, i.e. {@code out = z > 0 ? (gamma z) * (z > tau ? 1 : 0) : 0}, for
-   * every finite {@code gamma z} and z that is not NaN. The products go through {@code out}'s memory once as floats
-   * and come back as bits, and the two comparisons become masks: {@code (gamma z) * 1} is {@code gamma z}, and
-   * {@code (gamma z) * 0} is a zero with the product's sign, so the row is {@code bits(gamma z) & positive(z) &
-   * (open | sign bit)}, with no branch (as float selects they were two branches taken at random).
+   * TauGate's forward pass with hard gates, for inference (no gates kept for a backward pass): the
+   * same bits as {@link #tauGateForward} with {@code hard}, i.e. {@code out = z > 0 ? (gamma z) *
+   * (z > tau ? 1 : 0) : 0}, for every finite {@code gamma z} and z that is not NaN. The products go
+   * through {@code out}'s memory once as floats and come back as bits, and the two comparisons
+   * become masks: {@code (gamma z) * 1} is {@code gamma z}, and {@code (gamma z) * 0} is a zero
+   * with the product's sign, so the row is {@code bits(gamma z) & positive(z) & (open | sign bit)},
+   * with no branch (as float selects they were two branches taken at random).
    */
   static void tauGateHardInference(FloatMat z, FloatMat tau, FloatMat gamma, FloatMat out) {
     int cols = z.cols;
@@ -285,13 +308,15 @@ final class Kernels {
   }
 
   /**
-   * TauGate's forward pass with soft gates, for inference (no gates kept): the same bits as {@link #tauGateForward}
-   * without {@code hard} and {@code allGates}, i.e. {@code out = z > 0 ? gamma z sigmoid(s (z - tau)) : 0}, for every
-   * z that is not NaN. Each row first lists its units with {@code z > 0} (the test on the bit pattern, added to the
-   * list's length, so no branch), then computes the gates of those units only: the exponential is skipped where the
-   * ReLU is off, as before, without a branch taken at random in front of it.
+   * TauGate's forward pass with soft gates, for inference (no gates kept): the same bits as {@link
+   * #tauGateForward} without {@code hard} and {@code allGates}, i.e. {@code out = z > 0 ? gamma z
+   * sigmoid(s (z - tau)) : 0}, for every z that is not NaN. Each row first lists its units with
+   * {@code z > 0} (the test on the bit pattern, added to the list's length, so no branch), then
+   * computes the gates of those units only: the exponential is skipped where the ReLU is off, as
+   * before, without a branch taken at random in front of it.
    */
-  static void tauGateSoftInference(FloatMat z, FloatMat tau, FloatMat gamma, double sharpness, FloatMat out) {
+  static void tauGateSoftInference(
+      FloatMat z, FloatMat tau, FloatMat gamma, double sharpness, FloatMat out) {
     int cols = z.cols;
     float[] t = row(tau);
     float[] gm = row(gamma);
@@ -331,20 +356,25 @@ final class Kernels {
   }
 
   /**
-   * A float's bit pattern turned into an int that orders as the float does: {@code orderKey(a) > orderKey(b)}
-   * exactly when {@code a > b}, for a and b not NaN and b not -0.0 (negative floats order backwards as ints, so
-   * their magnitude bits are flipped).
+   * A float's bit pattern turned into an int that orders as the float does: {@code orderKey(a) >
+   * orderKey(b)} exactly when {@code a > b}, for a and b not NaN and b not -0.0 (negative floats
+   * order backwards as ints, so their magnitude bits are flipped).
    */
   private static int orderKey(int bits) {
     return bits ^ ((bits >> 31) & 0x7FFFFFFF);
   }
 
-  /** All ones when the float with these bits is above 0 (its bits a positive int), else 0; not for a NaN. */
+  /**
+   * All ones when the float with these bits is above 0 (its bits a positive int), else 0; not for a
+   * NaN.
+   */
   private static int positiveMask(int bits) {
     return (-bits & ~bits) >> 31;
   }
 
-  /** All ones when {@code x < y} (signed, without overflow), else 0: Hacker's Delight, section 2-12. */
+  /**
+   * All ones when {@code x < y} (signed, without overflow), else 0: Hacker's Delight, section 2-12.
+   */
   private static int lessMask(int x, int y) {
     int d = x - y;
     return (d ^ ((x ^ y) & (d ^ x))) >> 31;
@@ -379,8 +409,9 @@ final class Kernels {
   static final int ADAM_BLOCK = 1024;
 
   /**
-   * Adam's step size {@code lr sqrt(1 - b2^t) / (1 - b1^t)} with {@code t = iteration + 1}, as libnd4j computes it
-   * (in double, then float; {@code epsilon} where that is not a finite non-zero number).
+   * Adam's step size {@code lr sqrt(1 - b2^t) / (1 - b1^t)} with {@code t = iteration + 1}, as
+   * libnd4j computes it (in double, then float; {@code epsilon} where that is not a finite non-zero
+   * number).
    */
   static float adamStepSize(double lr, double beta1, double beta2, double epsilon, int iteration) {
     double t = iteration + 1.0;
@@ -392,17 +423,36 @@ final class Kernels {
   }
 
   /**
-   * One Adam step over the first {@code n} elements of a block of parameters, on heap copies of its gradient,
-   * moments and values (LeanNet's), as DL4J's Adam updater op computes it (float state), fused with the division of
-   * the batch-summed gradient by the minibatch size and with {@code params -= update}: {@code g = grad * scale},
-   * {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
-   * {@code params -= m * alpha / (sqrt(v) + eps)} with alpha from {@link #adamStepSize}.
+   * One Adam step over the first {@code n} elements of a block of parameters, on heap copies of its
+   * gradient, moments and values (LeanNet's), as DL4J's Adam updater op computes it (float state),
+   * fused with the division of the batch-summed gradient by the minibatch size and with {@code
+   * params -= update}: {@code g = grad * scale}, {@code m = b1 m + (1 - b1) g}, {@code v = b2 v +
+   * (1 - b2) g^2}, {@code params -= m * alpha / (sqrt(v) + eps)} with alpha from {@link
+   * #adamStepSize}.
    */
-  static void adam(float[] grad, float[] m, float[] v, float[] params, int n, float alpha, double beta1,
-      double beta2, double epsilon, float scale) {
+  static void adam(
+      float[] grad,
+      float[] m,
+      float[] v,
+      float[] params,
+      int n,
+      float alpha,
+      double beta1,
+      double beta2,
+      double epsilon,
+      float scale) {
     if (grad.length < n || m.length < n || v.length < n || params.length < n) {
-      throw new IllegalArgumentException("adam: " + n + " elements, arrays of " + grad.length + ", " + m.length
-          + ", " + v.length + " and " + params.length);
+      throw new IllegalArgumentException(
+          "adam: "
+              + n
+              + " elements, arrays of "
+              + grad.length
+              + ", "
+              + m.length
+              + ", "
+              + v.length
+              + " and "
+              + params.length);
     }
     float b1 = (float) beta1;
     float b2 = (float) beta2;
@@ -420,7 +470,9 @@ final class Kernels {
     }
   }
 
-  /** The logistic function {@code 1 / (1 + e^-x)} (through the JIT's {@code Math.exp} intrinsic). */
+  /**
+   * The logistic function {@code 1 / (1 + e^-x)} (through the JIT's {@code Math.exp} intrinsic).
+   */
   static float sigmoid(float x) {
     return (float) (1.0 / (1.0 + Math.exp(-x)));
   }

@@ -8,14 +8,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Uninitialised float work arrays, kept per thread for the next cell once a cell is done with them. A cell's work
- * arrays (its layers' batch buffers, the evaluation's first-layer rows, the training batches) live off the JVM heap;
- * freed at each cell's end, their memory went back to the C allocator and from there, a megabyte at a time, to the
- * operating system, and the next cell took page faults to get it back: in a {@code local[2]} sweep the cell tasks
- * spent a tenth of their first seconds' CPU in the kernel, most of it on those faults (BENCHMARKS.md, ninth pass).
- * {@link #give} keeps an array on the giving thread's list, up to {@value #MAX_BYTES_PER_THREAD} bytes (the least
- * recently given are freed first), and {@link #take} hands one of the same shape back. Contents are undefined either
- * way, as they are for a fresh uninitialised array, so a result never depends on which array a cell got.
+ * Uninitialised float work arrays, kept per thread for the next cell once a cell is done with them.
+ * A cell's work arrays (its layers' batch buffers, the evaluation's first-layer rows, the training
+ * batches) live off the JVM heap; freed at each cell's end, their memory went back to the C
+ * allocator and from there, a megabyte at a time, to the operating system, and the next cell took
+ * page faults to get it back: in a {@code local[2]} sweep the cell tasks spent a tenth of their
+ * first seconds' CPU in the kernel, most of it on those faults (BENCHMARKS.md, ninth pass). {@link
+ * #give} keeps an array on the giving thread's list, up to {@value #MAX_BYTES_PER_THREAD} bytes
+ * (the least recently given are freed first), and {@link #take} hands one of the same shape back.
+ * Contents are undefined either way, as they are for a fresh uninitialised array, so a result never
+ * depends on which array a cell got.
  */
 public final class WorkArrays {
   /** The most bytes one thread keeps for later (a TauGate cell's arrays take about 10 MB). */
@@ -26,8 +28,8 @@ public final class WorkArrays {
   private WorkArrays() {}
 
   /**
-   * A row-major {@code rows x cols} float matrix outside any workspace, with undefined contents: one this thread
-   * gave back, or a new one. Give it back ({@link #give}) or close it when done.
+   * A row-major {@code rows x cols} float matrix outside any workspace, with undefined contents:
+   * one this thread gave back, or a new one. Give it back ({@link #give}) or close it when done.
    */
   public static INDArray take(int rows, int cols) {
     INDArray a = POOL.get().take(rows, cols);
@@ -35,8 +37,9 @@ public final class WorkArrays {
   }
 
   /**
-   * Keeps an array from {@link #take} for this thread's next {@link #take} of its shape (or frees it, or older ones,
-   * past the thread's limit). The caller must not use it afterwards. Null is ignored.
+   * Keeps an array from {@link #take} for this thread's next {@link #take} of its shape (or frees
+   * it, or older ones, past the thread's limit). The caller must not use it afterwards. Null is
+   * ignored.
    */
   public static void give(INDArray a) {
     if (a != null) {
@@ -49,7 +52,10 @@ public final class WorkArrays {
     return POOL.get().bytes;
   }
 
-  /** Overwrites every array this thread keeps with {@code value} (tests: stale contents must not matter). */
+  /**
+   * Overwrites every array this thread keeps with {@code value} (tests: stale contents must not
+   * matter).
+   */
   static void fillKept(float value) {
     for (INDArray a : POOL.get().arrays) {
       a.assign(value);
@@ -64,6 +70,7 @@ public final class WorkArrays {
   private static final class Pool {
     /** Most recently given first. */
     private final Deque<INDArray> arrays = new ArrayDeque<>();
+
     private long bytes;
 
     INDArray take(int rows, int cols) {
@@ -80,11 +87,14 @@ public final class WorkArrays {
 
     void give(INDArray a) {
       if (a.wasClosed()) {
-        throw new IllegalStateException("A closed array cannot be kept for reuse: " + a.shapeInfoToString());
+        throw new IllegalStateException(
+            "A closed array cannot be kept for reuse: " + a.shapeInfoToString());
       }
       if (a.dataType() != DataType.FLOAT || a.rank() != 2 || a.ordering() != 'c' || a.isView()) {
-        throw new IllegalArgumentException("WorkArrays keeps only the arrays it hands out (float, 'c', rank 2, not a "
-            + "view), got " + a.shapeInfoToString());
+        throw new IllegalArgumentException(
+            "WorkArrays keeps only the arrays it hands out (float, 'c', rank 2, not a "
+                + "view), got "
+                + a.shapeInfoToString());
       }
       long size = 4L * a.length();
       if (size > MAX_BYTES_PER_THREAD) {

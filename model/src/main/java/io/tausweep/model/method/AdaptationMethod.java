@@ -6,9 +6,9 @@ import java.io.Serializable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * One way of specialising a frozen foundation to a new mode. Implementations are immutable
- * records of their hyperparameters, so a method's {@code toString()} names everything that
- * decides its result and goes into the cell id.
+ * One way of specialising a frozen foundation to a new mode. Implementations are immutable records
+ * of their hyperparameters, so a method's {@code toString()} names everything that decides its
+ * result and goes into the cell id.
  */
 public interface AdaptationMethod extends Serializable {
 
@@ -16,12 +16,12 @@ public interface AdaptationMethod extends Serializable {
   String id();
 
   /**
-   * Builds the network this method trains. The foundation is left untouched; the returned
-   * network holds copies of its parameters, with exactly the method's parameters trainable.
+   * Builds the network this method trains. The foundation is left untouched; the returned network
+   * holds copies of its parameters, with exactly the method's parameters trainable.
    *
    * @param foundation a trained plain MLP ({@link io.tausweep.model.arch.Mlp})
-   * @param lambda     the sparsity weight, or null for methods without that axis
-   * @param seed       the cell's seed, for any new random parameters
+   * @param lambda the sparsity weight, or null for methods without that axis
+   * @param seed the cell's seed, for any new random parameters
    */
   MultiLayerNetwork prepare(MultiLayerNetwork foundation, Double lambda, long seed);
 
@@ -42,11 +42,14 @@ public interface AdaptationMethod extends Serializable {
   }
 
   /**
-   * Accuracy on the two test sets plus any method-specific metrics (e.g. TauGate's hardened-gate accuracies), in
-   * as few forward passes as the method allows.
+   * Accuracy on the two test sets plus any method-specific metrics (e.g. TauGate's hardened-gate
+   * accuracies), in as few forward passes as the method allows.
    */
-  default Evaluation evaluate(MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
-    return new Evaluation(Evaluator.accuracy(trained, test0, batchSize),
-        Evaluator.accuracy(trained, testTheta, batchSize), null);
+  default Evaluation evaluate(
+      MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
+    return new Evaluation(
+        Evaluator.accuracy(trained, test0, batchSize),
+        Evaluator.accuracy(trained, testTheta, batchSize),
+        null);
   }
 }

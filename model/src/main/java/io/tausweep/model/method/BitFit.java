@@ -1,14 +1,14 @@
 package io.tausweep.model.method;
 
-import io.tausweep.model.config.ConfigReader;
 import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.config.ConfigReader;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
- * BitFit: only the biases train (all 266 of the MLP). Weights get {@code Sgd(0)}, which leaves
- * them bit-identical; DL4J's {@code NoOp} would instead apply the raw gradient.
+ * BitFit: only the biases train (all 266 of the MLP). Weights get {@code Sgd(0)}, which leaves them
+ * bit-identical; DL4J's {@code NoOp} would instead apply the raw gradient.
  */
 public record BitFit(double learningRate) implements AdaptationMethod {
   public static final String ID = "bitfit";
@@ -31,7 +31,8 @@ public record BitFit(double learningRate) implements AdaptationMethod {
 
   @Override
   public MultiLayerNetwork prepare(MultiLayerNetwork foundation, Double lambda, long seed) {
-    MultiLayerNetwork net = new MultiLayerNetwork(Mlp.plain(seed, new Sgd(0.0), new Adam(learningRate)));
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(Mlp.plain(seed, new Sgd(0.0), new Adam(learningRate)));
     net.init(foundation.params().dup(), false);
     return net;
   }

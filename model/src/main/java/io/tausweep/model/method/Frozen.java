@@ -3,8 +3,8 @@ package io.tausweep.model.method;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * The baseline that trains nothing: the foundation evaluated as it is. It bounds from below
- * what any adaptation must beat.
+ * The baseline that trains nothing: the foundation evaluated as it is. It bounds from below what
+ * any adaptation must beat.
  */
 public record Frozen() implements AdaptationMethod {
   public static final String ID = "frozen";

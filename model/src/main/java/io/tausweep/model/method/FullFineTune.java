@@ -1,7 +1,7 @@
 package io.tausweep.model.method;
 
-import io.tausweep.model.config.ConfigReader;
 import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.config.ConfigReader;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
 

@@ -8,7 +8,8 @@ import java.util.List;
  * hidden units whose soft gate exceeds 0.5 averaged over the rotated test images, and the
  * per-neuron statistics behind it (one entry per hidden unit, both layers).
  */
-public record GateMetrics(double acc0Hard, double accThetaHard, double highActFrac, List<NeuronStats> neurons)
+public record GateMetrics(
+    double acc0Hard, double accThetaHard, double highActFrac, List<NeuronStats> neurons)
     implements Serializable {
 
   public GateMetrics {

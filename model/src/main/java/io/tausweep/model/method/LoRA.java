@@ -1,8 +1,8 @@
 package io.tausweep.model.method;
 
-import io.tausweep.model.config.ConfigReader;
 import io.tausweep.model.arch.LoRADenseLayer;
 import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.config.ConfigReader;
 import io.tausweep.model.rng.Seeds;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -48,10 +48,19 @@ public record LoRA(double learningRate, int rank, double alpha) implements Adapt
     NeuralNetConfiguration.ListBuilder b = Mlp.layers(seed, new Adam(learningRate));
     for (int i = 0; i < Mlp.LINEAR_LAYERS; i++) {
       boolean last = i == Mlp.LINEAR_LAYERS - 1;
-      b.layer(new LoRADenseLayer.Builder().nIn(Mlp.WIDTHS[i]).nOut(Mlp.WIDTHS[i + 1]).rank(rank).alpha(alpha)
-          .activation(last ? Activation.IDENTITY : Activation.RELU).build());
+      b.layer(
+          new LoRADenseLayer.Builder()
+              .nIn(Mlp.WIDTHS[i])
+              .nOut(Mlp.WIDTHS[i + 1])
+              .rank(rank)
+              .alpha(alpha)
+              .activation(last ? Activation.IDENTITY : Activation.RELU)
+              .build());
     }
-    b.layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build());
+    b.layer(
+        new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+            .activation(Activation.SOFTMAX)
+            .build());
     MultiLayerNetwork net = new MultiLayerNetwork(b.build());
     net.init();
     SplittableRandom rng = Seeds.stream(seed, "init/lora");

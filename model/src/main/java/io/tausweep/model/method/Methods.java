@@ -9,11 +9,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The registry of adaptation methods by id, in the paper's order. Adding a method means writing
- * its type and adding one line here.
+ * The registry of adaptation methods by id, in the paper's order. Adding a method means writing its
+ * type and adding one line here.
  */
 public final class Methods {
-  private static final Map<String, Function<ConfigReader, AdaptationMethod>> REGISTRY = new LinkedHashMap<>();
+  private static final Map<String, Function<ConfigReader, AdaptationMethod>> REGISTRY =
+      new LinkedHashMap<>();
 
   static {
     REGISTRY.put(Frozen.ID, r -> new Frozen());
@@ -41,7 +42,9 @@ public final class Methods {
     for (String id : ids) {
       AdaptationMethod m = all.get(id);
       if (m == null) {
-        throw ConfigError.invalid(key, "[" + String.join(", ", ids) + "]",
+        throw ConfigError.invalid(
+            key,
+            "[" + String.join(", ", ids) + "]",
             "unknown method '" + id + "': choose from " + String.join(", ", REGISTRY.keySet()));
       }
       out.add(m);
@@ -51,7 +54,8 @@ public final class Methods {
 
   /** Every registered method with its default settings. */
   public static List<AdaptationMethod> defaults() {
-    return read(new ConfigReader(com.typesafe.config.ConfigFactory.empty()), "sweep.methods", ids());
+    return read(
+        new ConfigReader(com.typesafe.config.ConfigFactory.empty()), "sweep.methods", ids());
   }
 
   static double learningRate(ConfigReader r, String key, double dflt) {

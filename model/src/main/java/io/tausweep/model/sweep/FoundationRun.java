@@ -5,4 +5,5 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** A trained foundation with its per-epoch log and training time. */
-public record FoundationRun(MultiLayerNetwork network, List<EpochStats> epochs, double trainSeconds) {}
+public record FoundationRun(
+    MultiLayerNetwork network, List<EpochStats> epochs, double trainSeconds) {}

@@ -1,14 +1,14 @@
 package io.tausweep.model.sweep;
 
-import io.tausweep.model.config.Budget;
-import io.tausweep.model.config.ConfigError;
-import io.tausweep.model.config.ConfigReader;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
+import io.tausweep.model.config.Budget;
+import io.tausweep.model.config.ConfigError;
+import io.tausweep.model.config.ConfigReader;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.Methods;
 import java.io.Serializable;
@@ -23,17 +23,17 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A sweep: its name, the grid axes (methods x seeds x angles x lambdas) and the settings shared
- * by every cell. Parsed from a HOCON file and validated whole before anything runs.
+ * A sweep: its name, the grid axes (methods x seeds x angles x lambdas) and the settings shared by
+ * every cell. Parsed from a HOCON file and validated whole before anything runs.
  *
- * @param name      sweep name; a safe directory name, so it cannot escape the output directory
- * @param methods   configured methods, in the order given
- * @param seeds     seeds, distinct
+ * @param name sweep name; a safe directory name, so it cannot escape the output directory
+ * @param methods configured methods, in the order given
+ * @param seeds seeds, distinct
  * @param anglesDeg target-mode rotations in degrees, distinct, within [-360, 360]
- * @param lambdas   TauGate sparsity weights, distinct, non-negative
- * @param dataDir   where the MNIST IDX files are, or are fetched to
- * @param budget    data and training budget
- * @param hash      SHA-256 prefix of the canonical resolved settings
+ * @param lambdas TauGate sparsity weights, distinct, non-negative
+ * @param dataDir where the MNIST IDX files are, or are fetched to
+ * @param budget data and training budget
+ * @param hash SHA-256 prefix of the canonical resolved settings
  */
 public record SweepConfig(
     String name,
@@ -43,7 +43,8 @@ public record SweepConfig(
     List<Double> lambdas,
     String dataDir,
     Budget budget,
-    String hash) implements Serializable {
+    String hash)
+    implements Serializable {
 
   public static final String NAME = "sweep.name";
   public static final String NAME_DEFAULT = "sweep";
@@ -59,6 +60,7 @@ public record SweepConfig(
 
   /** Largest accepted seed. */
   public static final long SEED_MAX = Integer.MAX_VALUE;
+
   /** Largest accepted sparsity weight. */
   public static final double LAMBDA_MAX = 1e4;
 
@@ -66,7 +68,9 @@ public record SweepConfig(
 
   public SweepConfig {
     if (!SAFE_NAME.matcher(name).matches() || name.contains("..")) {
-      throw ConfigError.invalid(NAME, "\"" + name + "\"",
+      throw ConfigError.invalid(
+          NAME,
+          "\"" + name + "\"",
           "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     methods = List.copyOf(methods);
@@ -78,7 +82,10 @@ public record SweepConfig(
   /** Reads and validates a config file; every problem is a one-line {@link ConfigError}. */
   public static SweepConfig load(Path file) {
     if (!Files.isRegularFile(file)) {
-      throw new ConfigError("Config file not found: " + file + " (give the path of a .conf file, e.g. conf/paper.conf)");
+      throw new ConfigError(
+          "Config file not found: "
+              + file
+              + " (give the path of a .conf file, e.g. conf/paper.conf)");
     }
     try {
       String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -92,11 +99,16 @@ public record SweepConfig(
   public static SweepConfig parse(String text, String origin) {
     Config config;
     try {
-      config = ConfigFactory.parseString(text,
-              ConfigParseOptions.defaults().setOriginDescription(origin).setSyntax(ConfigSyntax.CONF))
-          .resolve();
+      config =
+          ConfigFactory.parseString(
+                  text,
+                  ConfigParseOptions.defaults()
+                      .setOriginDescription(origin)
+                      .setSyntax(ConfigSyntax.CONF))
+              .resolve();
     } catch (ConfigException e) {
-      throw new ConfigError("Config syntax error in " + oneLine(e.getMessage()) + " (fix the file's HOCON syntax)");
+      throw new ConfigError(
+          "Config syntax error in " + oneLine(e.getMessage()) + " (fix the file's HOCON syntax)");
     }
     return read(new ConfigReader(config), config);
   }
@@ -104,20 +116,55 @@ public record SweepConfig(
   private static SweepConfig read(ConfigReader r, Config config) {
     try {
       String name = r.string(NAME, NAME_DEFAULT);
-      List<String> methodIds = r.strings(METHODS, Methods.ids(), "a list of methods from " + Methods.ids());
+      List<String> methodIds =
+          r.strings(METHODS, Methods.ids(), "a list of methods from " + Methods.ids());
       List<AdaptationMethod> methods = Methods.read(r, METHODS, methodIds);
-      List<Long> seeds = r.longs(SEEDS, SEEDS_DEFAULT, 0, SEED_MAX,
-          "a non-empty list of distinct integer seeds within [0, " + SEED_MAX + "]");
-      List<Double> angles = r.doubles(ANGLES_DEG, ANGLES_DEG_DEFAULT, -360, 360,
-          "each angle must be a number within [-360, 360], listed once");
-      List<Double> lambdas = r.doubles(LAMBDAS, LAMBDAS_DEFAULT, 0, LAMBDA_MAX,
-          "each lambda must be a number within [0, " + (long) LAMBDA_MAX + "], listed once");
+      List<Long> seeds =
+          r.longs(
+              SEEDS,
+              SEEDS_DEFAULT,
+              0,
+              SEED_MAX,
+              "a non-empty list of distinct integer seeds within [0, " + SEED_MAX + "]");
+      List<Double> angles =
+          r.doubles(
+              ANGLES_DEG,
+              ANGLES_DEG_DEFAULT,
+              -360,
+              360,
+              "each angle must be a number within [-360, 360], listed once");
+      List<Double> lambdas =
+          r.doubles(
+              LAMBDAS,
+              LAMBDAS_DEFAULT,
+              0,
+              LAMBDA_MAX,
+              "each lambda must be a number within [0, " + (long) LAMBDA_MAX + "], listed once");
       String dataDir = r.string(DATA_DIR, DATA_DIR_DEFAULT);
       Budget budget = Budget.read(r);
       r.rejectUnknownKeys();
-      String canonical = "name=" + name + ";methods=" + methods + ";seeds=" + seeds + ";angles=" + angles
-          + ";lambdas=" + lambdas + ";budget=" + budget;
-      return new SweepConfig(name, methods, seeds, angles, lambdas, dataDir, budget, sha256(canonical).substring(0, 16));
+      String canonical =
+          "name="
+              + name
+              + ";methods="
+              + methods
+              + ";seeds="
+              + seeds
+              + ";angles="
+              + angles
+              + ";lambdas="
+              + lambdas
+              + ";budget="
+              + budget;
+      return new SweepConfig(
+          name,
+          methods,
+          seeds,
+          angles,
+          lambdas,
+          dataDir,
+          budget,
+          sha256(canonical).substring(0, 16));
     } catch (ConfigException e) {
       throw ConfigReader.wrap(e);
     }
@@ -126,7 +173,11 @@ public record SweepConfig(
   /** The resolved settings as HOCON, as recorded next to a sweep's results. */
   public String render() {
     StringBuilder sb = new StringBuilder();
-    sb.append("# resolved settings of sweep ").append(name).append(", config hash ").append(hash).append('\n');
+    sb.append("# resolved settings of sweep ")
+        .append(name)
+        .append(", config hash ")
+        .append(hash)
+        .append('\n');
     Map<String, Object> flat = new java.util.LinkedHashMap<>();
     flat.put(NAME, name);
     flat.put(METHODS, methods.stream().map(AdaptationMethod::id).toList());

@@ -11,11 +11,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Inference-only metrics over a {@link Split} in large batches: accuracy, and for TauGate
- * networks the gate statistics. Batching changes speed only, never the numbers. Forward passes go
- * through {@link LeanNet} where it supports the network (the outputs of {@code net.output} to
- * float rounding, without its per-call overhead), from the first layer's whole-split product
- * ({@link FirstLayerProducts}), else through DL4J.
+ * Inference-only metrics over a {@link Split} in large batches: accuracy, and for TauGate networks
+ * the gate statistics. Batching changes speed only, never the numbers. Forward passes go through
+ * {@link LeanNet} where it supports the network (the outputs of {@code net.output} to float
+ * rounding, without its per-call overhead), from the first layer's whole-split product ({@link
+ * FirstLayerProducts}), else through DL4J.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -38,9 +38,9 @@ public final class Evaluator {
   }
 
   /**
-   * As {@link #accuracy(MultiLayerNetwork, Split, int)}, through an executor the caller already has. Batches are
-   * views of one ND4J copy of the split ({@link #rows}); the first layer's product comes from
-   * {@link FirstLayerProducts} where the network has one.
+   * As {@link #accuracy(MultiLayerNetwork, Split, int)}, through an executor the caller already
+   * has. Batches are views of one ND4J copy of the split ({@link #rows}); the first layer's product
+   * comes from {@link FirstLayerProducts} where the network has one.
    */
   public static double accuracy(LeanNet net, Split data, int batchSize) {
     long correct = 0;
@@ -57,16 +57,17 @@ public final class Evaluator {
   }
 
   /**
-   * Forgets the first-layer products shared between evaluations in this JVM, so that the next evaluation pays for
-   * its own (benchmarks use this to time a cell as the first of its foundation).
+   * Forgets the first-layer products shared between evaluations in this JVM, so that the next
+   * evaluation pays for its own (benchmarks use this to time a cell as the first of its
+   * foundation).
    */
   public static void clearSharedProducts() {
     FirstLayerProducts.clear();
   }
 
   /**
-   * Walks a split in batches for one executor: counts correct predictions per batch, from the split's first-layer
-   * product when the network has one. Close it to free its work array.
+   * Walks a split in batches for one executor: counts correct predictions per batch, from the
+   * split's first-layer product when the network has one. Close it to free its work array.
    */
   public static final class Batches implements AutoCloseable {
     private final LeanNet net;
@@ -77,11 +78,12 @@ public final class Evaluator {
     private INDArray xw;
 
     /**
-     * When the network's first-layer product is its own (not shared): the split's packed columns and the matching
-     * rows of W, multiplied a batch at a time (the same rows as a whole-split product, without a split-sized
-     * array per evaluation, and still in cache for the next layer).
+     * When the network's first-layer product is its own (not shared): the split's packed columns
+     * and the matching rows of W, multiplied a batch at a time (the same rows as a whole-split
+     * product, without a split-sized array per evaluation, and still in cache for the next layer).
      */
     private Packed packed;
+
     private LeanNet.FirstLayerRows rowsOfW;
 
     public Batches(LeanNet net, Split data, int batchSize) {
@@ -112,7 +114,9 @@ public final class Evaluator {
         xw = WorkArrays.take(b, cols);
       }
       if (rowsOfW != null) {
-        net.firstLayerProduct(packed.x().get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all()), rowsOfW,
+        net.firstLayerProduct(
+            packed.x().get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all()),
+            rowsOfW,
             xw);
       } else {
         Split.copyInto(product, start * cols, b * cols, xw);
@@ -146,28 +150,35 @@ public final class Evaluator {
    * Rows {@code start .. start+b} of the split as a float matrix: a view of one ND4J copy of the
    * whole split, made on first use and kept while the split's array lives. A fresh array per call
    * (2,000 x 784 floats) lived off the JVM heap until some garbage collection: with LeanNet
-   * allocating little on the heap, collections came rarely and a 100-cell TauGate sweep grew to
-   * 4.5 GB resident.
+   * allocating little on the heap, collections came rarely and a 100-cell TauGate sweep grew to 4.5
+   * GB resident.
    */
   public static INDArray rows(Split data, int start, int b) {
     return matrix(data).get(NDArrayIndex.interval(start, start + b), NDArrayIndex.all());
   }
 
-  /** The whole split as one ND4J matrix [n, features], made on first use and kept while the split lives. */
+  /**
+   * The whole split as one ND4J matrix [n, features], made on first use and kept while the split
+   * lives.
+   */
   static INDArray matrix(Split data) {
-    return MATRICES.computeIfAbsent(data.x(), x -> {
-      INDArray m = Split.matrix(data.size(), data.features());
-      Split.copyInto(x, 0, x.length, m);
-      return m;
-    });
+    return MATRICES.computeIfAbsent(
+        data.x(),
+        x -> {
+          INDArray m = Split.matrix(data.size(), data.features());
+          Split.copyInto(x, 0, x.length, m);
+          return m;
+        });
   }
 
   /** One ND4J matrix per split array (weak keys: arrays compare by identity). */
-  private static final Map<float[], INDArray> MATRICES = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<float[], INDArray> MATRICES =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
-   * A split's columns that are non-zero in some image, packed into one ND4J matrix [n, columns.length]: what
-   * {@link LeanNet#firstLayerProduct(INDArray, int[], INDArray)} multiplies (the blank columns add nothing).
+   * A split's columns that are non-zero in some image, packed into one ND4J matrix [n,
+   * columns.length]: what {@link LeanNet#firstLayerProduct(INDArray, int[], INDArray)} multiplies
+   * (the blank columns add nothing).
    */
   record Packed(INDArray x, int[] columns) {}
 
@@ -182,7 +193,8 @@ public final class Evaluator {
     float[] x = data.x();
     int[] columns = data.nonBlankColumns();
     if (columns.length == 0) {
-      columns = new int[] {0}; // a blank split: one zero column keeps the product well-formed (and zero)
+      columns =
+          new int[] {0}; // a blank split: one zero column keeps the product well-formed (and zero)
     }
     if (columns.length == f) {
       return new Packed(matrix(data), columns);
@@ -199,5 +211,6 @@ public final class Evaluator {
     return new Packed(m, columns);
   }
 
-  private static final Map<float[], Packed> PACKED = Collections.synchronizedMap(new WeakHashMap<>());
+  private static final Map<float[], Packed> PACKED =
+      Collections.synchronizedMap(new WeakHashMap<>());
 }

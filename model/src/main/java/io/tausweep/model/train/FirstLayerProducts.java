@@ -9,11 +9,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The first layer's product {@code X W} over a whole split, for evaluation. It is most of an evaluation pass's
- * arithmetic (784 x 128 of the MLP's 118k weights), and every cell of a foundation except Full FT keeps the
- * foundation's W: the product is computed once per JVM and (split, W) and shared, on the JVM heap (a few MB each,
- * the most recent {@value #CAPACITY} kept). Evaluation always goes through a whole-split product, cached or not, so
- * its numbers do not depend on which cell ran first.
+ * The first layer's product {@code X W} over a whole split, for evaluation. It is most of an
+ * evaluation pass's arithmetic (784 x 128 of the MLP's 118k weights), and every cell of a
+ * foundation except Full FT keeps the foundation's W: the product is computed once per JVM and
+ * (split, W) and shared, on the JVM heap (a few MB each, the most recent {@value #CAPACITY} kept).
+ * Evaluation always goes through a whole-split product, cached or not, so its numbers do not depend
+ * on which cell ran first.
  */
 final class FirstLayerProducts {
   static final int CAPACITY = 16;
@@ -33,8 +34,9 @@ final class FirstLayerProducts {
   }
 
   /**
-   * {@code X W} for the split's images and the network's first-layer W, [n x nOut] row-major, shared; null when the
-   * network's first layer has no such product or its W is its own ({@link #shareable}).
+   * {@code X W} for the split's images and the network's first-layer W, [n x nOut] row-major,
+   * shared; null when the network's first layer has no such product or its W is its own ({@link
+   * #shareable}).
    */
   static float[] of(LeanNet net, Split data) {
     INDArray w = net.firstLayerWeights().orElse(null);
@@ -73,9 +75,10 @@ final class FirstLayerProducts {
   }
 
   /**
-   * Whether the network's first-layer W can be one that other cells share: not one it trains itself (Full FT, a
-   * foundation, and the Frozen method's copy of one, whose W is the foundation's but whose configuration would
-   * train it). Those evaluate from a product of their own ({@link Evaluator.Batches}).
+   * Whether the network's first-layer W can be one that other cells share: not one it trains itself
+   * (Full FT, a foundation, and the Frozen method's copy of one, whose W is the foundation's but
+   * whose configuration would train it). Those evaluate from a product of their own ({@link
+   * Evaluator.Batches}).
    */
   static boolean shareable(LeanNet net) {
     return net.firstLayerWeights().isPresent()

@@ -1,20 +1,20 @@
 package io.tausweep.model.train;
 
-import io.tausweep.model.rng.Seeds;
 import io.tausweep.model.arch.Mlp;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.data.Rotation;
+import io.tausweep.model.rng.Seeds;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * The seeded data splits of the experiment, rotated once and kept in memory for reuse by every
- * cell of the same (seed, angle) or angle. Each seed permutes MNIST's training images once:
- * the first {@code F} are the foundation's 0-deg images, the next {@code F} its rotated images,
- * the next {@code S} the specialization's, so the three never overlap.
+ * The seeded data splits of the experiment, rotated once and kept in memory for reuse by every cell
+ * of the same (seed, angle) or angle. Each seed permutes MNIST's training images once: the first
+ * {@code F} are the foundation's 0-deg images, the next {@code F} its rotated images, the next
+ * {@code S} the specialization's, so the three never overlap.
  */
 public final class SplitCache {
   /** Entries kept per kind; a 10,000-image test split is 31 MB. */
@@ -22,14 +22,15 @@ public final class SplitCache {
 
   private final Mnist mnist;
   private final Budget budget;
-  private final Map<String, Split> cache = new LinkedHashMap<>(16, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private final Map<String, Split> cache =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Split> eldest) {
-      return size() > MAX_ENTRIES;
-    }
-  };
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Split> eldest) {
+          return size() > MAX_ENTRIES;
+        }
+      };
 
   public SplitCache(Mnist mnist, Budget budget) {
     this.mnist = mnist;
@@ -40,7 +41,9 @@ public final class SplitCache {
     return budget;
   }
 
-  /** The foundation's images: F at 0 deg, then F other images at the angle (not cached: used once). */
+  /**
+   * The foundation's images: F at 0 deg, then F other images at the angle (not cached: used once).
+   */
   public Split foundation(long seed, double angleDeg) {
     int f = budget.foundationImagesPerMode();
     int[] perm = permutation(seed);
@@ -51,26 +54,36 @@ public final class SplitCache {
 
   /** The specialization's images at the angle, disjoint from the foundation's. */
   public Split specialize(long seed, double angleDeg) {
-    return cached("specialize/" + seed + "/" + angleDeg, () -> {
-      int f = budget.foundationImagesPerMode();
-      int[] idx = java.util.Arrays.copyOfRange(permutation(seed), 2 * f, 2 * f + budget.specializeImages());
-      return train(idx, angleDeg);
-    });
+    return cached(
+        "specialize/" + seed + "/" + angleDeg,
+        () -> {
+          int f = budget.foundationImagesPerMode();
+          int[] idx =
+              java.util.Arrays.copyOfRange(
+                  permutation(seed), 2 * f, 2 * f + budget.specializeImages());
+          return train(idx, angleDeg);
+        });
   }
 
   /** The first {@code testImages} MNIST test images rotated by the angle. */
   public Split test(double angleDeg) {
-    return cached("test/" + angleDeg, () -> {
-      int[] idx = new int[budget.testImages()];
-      for (int i = 0; i < idx.length; i++) {
-        idx[i] = i;
-      }
-      return new Split(Rotation.rotateAll(mnist.test(), idx, angleDeg), mnist.test().labels(idx), Mlp.INPUTS);
-    });
+    return cached(
+        "test/" + angleDeg,
+        () -> {
+          int[] idx = new int[budget.testImages()];
+          for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+          }
+          return new Split(
+              Rotation.rotateAll(mnist.test(), idx, angleDeg),
+              mnist.test().labels(idx),
+              Mlp.INPUTS);
+        });
   }
 
   private Split train(int[] idx, double angleDeg) {
-    return new Split(Rotation.rotateAll(mnist.train(), idx, angleDeg), mnist.train().labels(idx), Mlp.INPUTS);
+    return new Split(
+        Rotation.rotateAll(mnist.train(), idx, angleDeg), mnist.train().labels(idx), Mlp.INPUTS);
   }
 
   private int[] permutation(long seed) {

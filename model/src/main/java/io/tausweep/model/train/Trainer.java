@@ -1,9 +1,9 @@
 package io.tausweep.model.train;
 
-import io.tausweep.model.rng.Seeds;
 import io.tausweep.model.arch.Mlp;
 import io.tausweep.model.engine.LeanNet;
 import io.tausweep.model.engine.WorkArrays;
+import io.tausweep.model.rng.Seeds;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,15 +14,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Minibatch training of a network on a {@link Split}: the images are reshuffled every epoch
- * from the given seed, the last batch may be short (PyTorch's DataLoader default), and the
- * loss is checked for divergence after every step.
+ * Minibatch training of a network on a {@link Split}: the images are reshuffled every epoch from
+ * the given seed, the last batch may be short (PyTorch's DataLoader default), and the loss is
+ * checked for divergence after every step.
  *
  * <p>Steps run through {@link LeanNet} when it supports the network (every network tausweep
  * builds), which gives the parameters, losses and accuracies of {@code net.fit(DataSet)} to float
- * rounding (the same on every run) at a fraction of its per-step cost; otherwise through
- * {@code net.fit}. A network that keeps its first layer's W trains from the split's shared product
- * {@code X W}. Batch arrays are allocated once per batch size and refilled in place.
+ * rounding (the same on every run) at a fraction of its per-step cost; otherwise through {@code
+ * net.fit}. A network that keeps its first layer's W trains from the split's shared product {@code
+ * X W}. Batch arrays are allocated once per batch size and refilled in place.
  */
 public final class Trainer {
   private Trainer() {}
@@ -33,8 +33,14 @@ public final class Trainer {
    * @return one entry per epoch
    * @throws TrainingDivergedException when a minibatch loss is not finite or above {@code maxLoss}
    */
-  public static List<EpochStats> fit(MultiLayerNetwork net, Split data, int epochs, int batchSize,
-      int evalBatchSize, double maxLoss, SplittableRandom shuffle) {
+  public static List<EpochStats> fit(
+      MultiLayerNetwork net,
+      Split data,
+      int epochs,
+      int batchSize,
+      int evalBatchSize,
+      double maxLoss,
+      SplittableRandom shuffle) {
     LeanNet lean = LeanNet.compile(net).orElse(null);
     try {
       return fit(net, lean, data, epochs, batchSize, evalBatchSize, maxLoss, shuffle);
@@ -45,14 +51,23 @@ public final class Trainer {
     }
   }
 
-  private static List<EpochStats> fit(MultiLayerNetwork net, LeanNet lean, Split data, int epochs, int batchSize,
-      int evalBatchSize, double maxLoss, SplittableRandom shuffle) {
+  private static List<EpochStats> fit(
+      MultiLayerNetwork net,
+      LeanNet lean,
+      Split data,
+      int epochs,
+      int batchSize,
+      int evalBatchSize,
+      double maxLoss,
+      SplittableRandom shuffle) {
     List<EpochStats> stats = new ArrayList<>(epochs);
     try (Epochs run = new Epochs(net, lean, data, batchSize, maxLoss)) {
       for (int epoch = 0; epoch < epochs; epoch++) {
         double meanLoss = run.epoch(epoch, Seeds.permutation(data.size(), shuffle));
-        double trainAcc = lean != null ? Evaluator.accuracy(lean, data, evalBatchSize)
-            : Evaluator.accuracy(net, data, evalBatchSize);
+        double trainAcc =
+            lean != null
+                ? Evaluator.accuracy(lean, data, evalBatchSize)
+                : Evaluator.accuracy(net, data, evalBatchSize);
         stats.add(new EpochStats(epoch + 1, meanLoss, trainAcc));
       }
     }
@@ -60,8 +75,9 @@ public final class Trainer {
   }
 
   /**
-   * One network's passes over a split, and the batch arrays they reuse. An epoch is a method of its own: the JIT
-   * then compiles the batch loop once, on its own, rather than a second time inside the loop over epochs.
+   * One network's passes over a split, and the batch arrays they reuse. An epoch is a method of its
+   * own: the JIT then compiles the batch loop once, on its own, rather than a second time inside
+   * the loop over epochs.
    */
   private static final class Epochs implements AutoCloseable {
     private final MultiLayerNetwork net;
@@ -75,7 +91,8 @@ public final class Trainer {
     private final INDArray[] features = new INDArray[2];
     private final INDArray[] labels = new INDArray[2];
     private final INDArray[] products = new INDArray[2];
-    // The batch's image and product rows go straight from the split into the batch arrays, one bulk put a row.
+    // The batch's image and product rows go straight from the split into the batch arrays, one bulk
+    // put a row.
     private final FloatBuffer[] featureRows = new FloatBuffer[2];
     private final FloatBuffer[] productRows = new FloatBuffer[2];
     private final float[] product;
@@ -90,12 +107,16 @@ public final class Trainer {
       this.maxLoss = maxLoss;
       this.full = Math.min(batchSize, data.size());
       this.yb = new float[full * Mlp.CLASSES];
-      // A network that keeps its first layer's W (BitFit, TauGate, LoRA) trains from the split's product X W,
+      // A network that keeps its first layer's W (BitFit, TauGate, LoRA) trains from the split's
+      // product X W,
       // computed once (and shared with the other cells of the foundation), not per step.
-      this.product = lean != null && lean.firstLayerWeights().isPresent() && !lean.trainsFirstLayerWeights()
-          ? FirstLayerProducts.of(lean, data) : null;
+      this.product =
+          lean != null && lean.firstLayerWeights().isPresent() && !lean.trainsFirstLayerWeights()
+              ? FirstLayerProducts.of(lean, data)
+              : null;
       this.pc = product == null ? 0 : product.length / data.size();
-      // From the product, a dense first layer never reads the images themselves: no copy of them per step.
+      // From the product, a dense first layer never reads the images themselves: no copy of them
+      // per step.
       this.copyImages = product == null || lean.readsInputWithProduct();
     }
 
@@ -134,9 +155,15 @@ public final class Trainer {
           loss = net.score();
         }
         if (!Double.isFinite(loss) || loss > maxLoss) {
-          throw new TrainingDivergedException("diverged: loss " + loss + " at epoch " + (epoch + 1)
-              + ", batch " + (start / batchSize + 1) + (Double.isFinite(loss) ? " > train.max-loss " + maxLoss : "")
-              + " (lower the learning rate)");
+          throw new TrainingDivergedException(
+              "diverged: loss "
+                  + loss
+                  + " at epoch "
+                  + (epoch + 1)
+                  + ", batch "
+                  + (start / batchSize + 1)
+                  + (Double.isFinite(loss) ? " > train.max-loss " + maxLoss : "")
+                  + " (lower the learning rate)");
         }
         lossSum += loss * b;
       }
@@ -144,12 +171,13 @@ public final class Trainer {
     }
 
     /**
-     * The batch arrays live off the JVM heap: they go back to this thread's {@link WorkArrays} now rather than to
-     * some later garbage collection.
+     * The batch arrays live off the JVM heap: they go back to this thread's {@link WorkArrays} now
+     * rather than to some later garbage collection.
      */
     @Override
     public void close() {
-      // Arrays handed to net.fit (no LeanNet) may still be referenced by the network: those are left to the GC.
+      // Arrays handed to net.fit (no LeanNet) may still be referenced by the network: those are
+      // left to the GC.
       if (lean != null) {
         giveAll(features);
         giveAll(labels);

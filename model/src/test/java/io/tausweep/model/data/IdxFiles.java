@@ -7,29 +7,29 @@ import java.nio.file.Path;
 
 /** Writes IDX files for tests, including deliberately malformed ones. */
 final class IdxFiles {
-    private IdxFiles() {
-    }
+  private IdxFiles() {}
 
-    /** The bytes of an IDX file with the given magic, dimensions and payload, in that order. */
-    static byte[] bytes(int magic, int[] dims, byte[] payload) {
-        ByteBuffer buf = ByteBuffer.allocate(4 + 4 * dims.length + payload.length);
-        buf.putInt(magic);
-        for (int d : dims) {
-            buf.putInt(d);
-        }
-        buf.put(payload);
-        return buf.array();
+  /** The bytes of an IDX file with the given magic, dimensions and payload, in that order. */
+  static byte[] bytes(int magic, int[] dims, byte[] payload) {
+    ByteBuffer buf = ByteBuffer.allocate(4 + 4 * dims.length + payload.length);
+    buf.putInt(magic);
+    for (int d : dims) {
+      buf.putInt(d);
     }
+    buf.put(payload);
+    return buf.array();
+  }
 
-    static Path write(Path file, int magic, int[] dims, byte[] payload) throws IOException {
-        return Files.write(file, bytes(magic, dims, payload));
-    }
+  static Path write(Path file, int magic, int[] dims, byte[] payload) throws IOException {
+    return Files.write(file, bytes(magic, dims, payload));
+  }
 
-    static Path writeImages(Path file, int count, int rows, int cols, byte[] pixels) throws IOException {
-        return write(file, IdxReader.MAGIC_IMAGES, new int[] {count, rows, cols}, pixels);
-    }
+  static Path writeImages(Path file, int count, int rows, int cols, byte[] pixels)
+      throws IOException {
+    return write(file, IdxReader.MAGIC_IMAGES, new int[] {count, rows, cols}, pixels);
+  }
 
-    static Path writeLabels(Path file, byte[] labels) throws IOException {
-        return write(file, IdxReader.MAGIC_LABELS, new int[] {labels.length}, labels);
-    }
+  static Path writeLabels(Path file, byte[] labels) throws IOException {
+    return write(file, IdxReader.MAGIC_LABELS, new int[] {labels.length}, labels);
+  }
 }

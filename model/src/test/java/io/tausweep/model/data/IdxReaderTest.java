@@ -12,184 +12,239 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IdxReaderTest {
-    private static final String FIX = "(delete it to re-download, or fix data.dir)";
+  private static final String FIX = "(delete it to re-download, or fix data.dir)";
 
-    @TempDir
-    Path dir;
+  @TempDir Path dir;
 
-    @Test
-    void imagesRoundTrip() throws IOException {
-        byte[] pixels = new byte[3 * 4 * 5];
-        new Random(42).nextBytes(pixels);
-        Path file = IdxFiles.writeImages(dir.resolve("img"), 3, 4, 5, pixels);
+  @Test
+  void imagesRoundTrip() throws IOException {
+    byte[] pixels = new byte[3 * 4 * 5];
+    new Random(42).nextBytes(pixels);
+    Path file = IdxFiles.writeImages(dir.resolve("img"), 3, 4, 5, pixels);
 
-        IdxReader.Images images = IdxReader.readImages(file);
+    IdxReader.Images images = IdxReader.readImages(file);
 
-        assertThat(images.count()).isEqualTo(3);
-        assertThat(images.rows()).isEqualTo(4);
-        assertThat(images.cols()).isEqualTo(5);
-        assertThat(images.pixels()).containsExactly(pixels);
-    }
+    assertThat(images.count()).isEqualTo(3);
+    assertThat(images.rows()).isEqualTo(4);
+    assertThat(images.cols()).isEqualTo(5);
+    assertThat(images.pixels()).containsExactly(pixels);
+  }
 
-    @Test
-    void imagesLargerThanOneReadChunkRoundTrip() throws IOException {
-        // 3 MB payload: exercises the chunked read loop across several 1 MiB chunks.
-        int count = 3827;
-        byte[] pixels = new byte[count * 28 * 28];
-        new Random(7).nextBytes(pixels);
-        Path file = IdxFiles.writeImages(dir.resolve("big"), count, 28, 28, pixels);
+  @Test
+  void imagesLargerThanOneReadChunkRoundTrip() throws IOException {
+    // 3 MB payload: exercises the chunked read loop across several 1 MiB chunks.
+    int count = 3827;
+    byte[] pixels = new byte[count * 28 * 28];
+    new Random(7).nextBytes(pixels);
+    Path file = IdxFiles.writeImages(dir.resolve("big"), count, 28, 28, pixels);
 
-        assertThat(IdxReader.readImages(file).pixels()).isEqualTo(pixels);
-    }
+    assertThat(IdxReader.readImages(file).pixels()).isEqualTo(pixels);
+  }
 
-    @Test
-    void labelsRoundTrip() throws IOException {
-        byte[] labels = {5, 0, 4, 1, 9, (byte) 200};
-        Path file = IdxFiles.writeLabels(dir.resolve("lab"), labels);
+  @Test
+  void labelsRoundTrip() throws IOException {
+    byte[] labels = {5, 0, 4, 1, 9, (byte) 200};
+    Path file = IdxFiles.writeLabels(dir.resolve("lab"), labels);
 
-        assertThat(IdxReader.readLabels(file)).containsExactly(labels);
-    }
+    assertThat(IdxReader.readLabels(file)).containsExactly(labels);
+  }
 
-    @Test
-    void wrongMagicNumber() throws IOException {
-        Path file = IdxFiles.write(dir.resolve("img"), 0x12345678, new int[] {1, 1, 1}, new byte[1]);
+  @Test
+  void wrongMagicNumber() throws IOException {
+    Path file = IdxFiles.write(dir.resolve("img"), 0x12345678, new int[] {1, 1, 1}, new byte[1]);
 
-        assertThatThrownBy(() -> IdxReader.readImages(file))
-                .isInstanceOf(DataException.class)
-                .hasMessage("Corrupt IDX file " + file + ": magic number 0x12345678, expected 0x00000803"
-                        + " for unsigned-byte images " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .isInstanceOf(DataException.class)
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": magic number 0x12345678, expected 0x00000803"
+                + " for unsigned-byte images "
+                + FIX);
+  }
 
-    @Test
-    void nonByteTypeIsAWrongMagicNumber() throws IOException {
-        // Type 0x0C is int32: an IDX file, but not one of unsigned bytes.
-        Path file = IdxFiles.write(dir.resolve("lab"), 0x00000C01, new int[] {1}, new byte[4]);
+  @Test
+  void nonByteTypeIsAWrongMagicNumber() throws IOException {
+    // Type 0x0C is int32: an IDX file, but not one of unsigned bytes.
+    Path file = IdxFiles.write(dir.resolve("lab"), 0x00000C01, new int[] {1}, new byte[4]);
 
-        assertThatThrownBy(() -> IdxReader.readLabels(file))
-                .hasMessage("Corrupt IDX file " + file + ": magic number 0x00000C01, expected 0x00000801"
-                        + " for unsigned-byte labels " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": magic number 0x00000C01, expected 0x00000801"
+                + " for unsigned-byte labels "
+                + FIX);
+  }
 
-    @Test
-    void labelFileReadAsImagesHasWrongNumberOfDimensions() throws IOException {
-        Path file = IdxFiles.writeLabels(dir.resolve("lab"), new byte[] {1, 2});
+  @Test
+  void labelFileReadAsImagesHasWrongNumberOfDimensions() throws IOException {
+    Path file = IdxFiles.writeLabels(dir.resolve("lab"), new byte[] {1, 2});
 
-        assertThatThrownBy(() -> IdxReader.readImages(file))
-                .hasMessage("Corrupt IDX file " + file + ": magic number 0x00000801 declares 1 dimension,"
-                        + " expected 3 (count, rows, cols) for images " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": magic number 0x00000801 declares 1 dimension,"
+                + " expected 3 (count, rows, cols) for images "
+                + FIX);
+  }
 
-    @Test
-    void imageFileReadAsLabelsHasWrongNumberOfDimensions() throws IOException {
-        Path file = IdxFiles.writeImages(dir.resolve("img"), 1, 2, 2, new byte[4]);
+  @Test
+  void imageFileReadAsLabelsHasWrongNumberOfDimensions() throws IOException {
+    Path file = IdxFiles.writeImages(dir.resolve("img"), 1, 2, 2, new byte[4]);
 
-        assertThatThrownBy(() -> IdxReader.readLabels(file))
-                .hasMessage("Corrupt IDX file " + file + ": magic number 0x00000803 declares 3 dimensions,"
-                        + " expected 1 (count) for labels " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": magic number 0x00000803 declares 3 dimensions,"
+                + " expected 1 (count) for labels "
+                + FIX);
+  }
 
-    @Test
-    void truncatedFile() throws IOException {
-        byte[] full = IdxFiles.bytes(IdxReader.MAGIC_IMAGES, new int[] {60000, 28, 28}, new byte[1000 - 16]);
-        Path file = Files.write(dir.resolve("train-images-idx3-ubyte"), full);
+  @Test
+  void truncatedFile() throws IOException {
+    byte[] full =
+        IdxFiles.bytes(IdxReader.MAGIC_IMAGES, new int[] {60000, 28, 28}, new byte[1000 - 16]);
+    Path file = Files.write(dir.resolve("train-images-idx3-ubyte"), full);
 
-        assertThatThrownBy(() -> IdxReader.readImages(file))
-                .isInstanceOf(DataException.class)
-                .hasMessage("Corrupt IDX file " + file + ": expected 47040016 bytes for 60000x28x28 images,"
-                        + " found 1000 " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .isInstanceOf(DataException.class)
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": expected 47040016 bytes for 60000x28x28 images,"
+                + " found 1000 "
+                + FIX);
+  }
 
-    @Test
-    void overlongFile() throws IOException {
-        Path file = IdxFiles.write(dir.resolve("img"), IdxReader.MAGIC_IMAGES, new int[] {2, 2, 2}, new byte[9]);
+  @Test
+  void overlongFile() throws IOException {
+    Path file =
+        IdxFiles.write(
+            dir.resolve("img"), IdxReader.MAGIC_IMAGES, new int[] {2, 2, 2}, new byte[9]);
 
-        assertThatThrownBy(() -> IdxReader.readImages(file))
-                .hasMessage("Corrupt IDX file " + file + ": expected 24 bytes for 2x2x2 images, found 25 " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file " + file + ": expected 24 bytes for 2x2x2 images, found 25 " + FIX);
+  }
 
-    @Test
-    void overlongLabelFile() throws IOException {
-        Path file = IdxFiles.write(dir.resolve("lab"), IdxReader.MAGIC_LABELS, new int[] {3}, new byte[4]);
+  @Test
+  void overlongLabelFile() throws IOException {
+    Path file =
+        IdxFiles.write(dir.resolve("lab"), IdxReader.MAGIC_LABELS, new int[] {3}, new byte[4]);
 
-        assertThatThrownBy(() -> IdxReader.readLabels(file))
-                .hasMessage("Corrupt IDX file " + file + ": expected 11 bytes for 3 labels, found 12 " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage(
+            "Corrupt IDX file " + file + ": expected 11 bytes for 3 labels, found 12 " + FIX);
+  }
 
-    @Test
-    void emptyFile() throws IOException {
-        Path file = Files.createFile(dir.resolve("img"));
+  @Test
+  void emptyFile() throws IOException {
+    Path file = Files.createFile(dir.resolve("img"));
 
-        assertThatThrownBy(() -> IdxReader.readImages(file))
-                .hasMessage("Corrupt IDX file " + file + ": empty, expected a 16-byte IDX header for images " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": empty, expected a 16-byte IDX header for images "
+                + FIX);
+  }
 
-    @Test
-    void fileShorterThanTheMagicNumber() throws IOException {
-        Path file = Files.write(dir.resolve("lab"), new byte[] {0, 0, 8});
+  @Test
+  void fileShorterThanTheMagicNumber() throws IOException {
+    Path file = Files.write(dir.resolve("lab"), new byte[] {0, 0, 8});
 
-        assertThatThrownBy(() -> IdxReader.readLabels(file))
-                .hasMessage("Corrupt IDX file " + file + ": 3 bytes, too short for the 8-byte IDX header of labels "
-                        + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": 3 bytes, too short for the 8-byte IDX header of labels "
+                + FIX);
+  }
 
-    @Test
-    void fileShorterThanTheHeader() throws IOException {
-        byte[] header = Arrays.copyOf(IdxFiles.bytes(IdxReader.MAGIC_IMAGES, new int[] {1, 1, 1}, new byte[1]), 10);
-        Path file = Files.write(dir.resolve("img"), header);
+  @Test
+  void fileShorterThanTheHeader() throws IOException {
+    byte[] header =
+        Arrays.copyOf(IdxFiles.bytes(IdxReader.MAGIC_IMAGES, new int[] {1, 1, 1}, new byte[1]), 10);
+    Path file = Files.write(dir.resolve("img"), header);
 
-        assertThatThrownBy(() -> IdxReader.readImages(file))
-                .hasMessage("Corrupt IDX file " + file + ": 10 bytes, too short for the 16-byte IDX header of images "
-                        + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": 10 bytes, too short for the 16-byte IDX header of images "
+                + FIX);
+  }
 
-    @Test
-    void zeroDimension() throws IOException {
-        Path file = IdxFiles.write(dir.resolve("img"), IdxReader.MAGIC_IMAGES, new int[] {2, 0, 28}, new byte[0]);
+  @Test
+  void zeroDimension() throws IOException {
+    Path file =
+        IdxFiles.write(
+            dir.resolve("img"), IdxReader.MAGIC_IMAGES, new int[] {2, 0, 28}, new byte[0]);
 
-        assertThatThrownBy(() -> IdxReader.readImages(file))
-                .hasMessage("Corrupt IDX file " + file + ": dimensions 2x0x28, each must be in 1..2147483647 " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": dimensions 2x0x28, each must be in 1..2147483647 "
+                + FIX);
+  }
 
-    @Test
-    void dimensionAboveIntMaxIsShownUnsigned() throws IOException {
-        Path file = IdxFiles.write(dir.resolve("lab"), IdxReader.MAGIC_LABELS, new int[] {0xFFFFFFFF}, new byte[0]);
+  @Test
+  void dimensionAboveIntMaxIsShownUnsigned() throws IOException {
+    Path file =
+        IdxFiles.write(
+            dir.resolve("lab"), IdxReader.MAGIC_LABELS, new int[] {0xFFFFFFFF}, new byte[0]);
 
-        assertThatThrownBy(() -> IdxReader.readLabels(file))
-                .hasMessage("Corrupt IDX file " + file + ": dimensions 4294967295, each must be in 1..2147483647 "
-                        + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": dimensions 4294967295, each must be in 1..2147483647 "
+                + FIX);
+  }
 
-    @Test
-    void dimensionsTooLargeForAnArray() throws IOException {
-        Path file = IdxFiles.write(dir.resolve("img"), IdxReader.MAGIC_IMAGES, new int[] {100000, 28000, 28},
-                new byte[0]);
+  @Test
+  void dimensionsTooLargeForAnArray() throws IOException {
+    Path file =
+        IdxFiles.write(
+            dir.resolve("img"), IdxReader.MAGIC_IMAGES, new int[] {100000, 28000, 28}, new byte[0]);
 
-        assertThatThrownBy(() -> IdxReader.readImages(file))
-                .hasMessage("Corrupt IDX file " + file + ": dimensions 100000x28000x28 need 78400000016 bytes,"
-                        + " more than the 2147483639 a Java array holds " + FIX);
-    }
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": dimensions 100000x28000x28 need 78400000016 bytes,"
+                + " more than the 2147483639 a Java array holds "
+                + FIX);
+  }
 
-    @Test
-    void missingFile() {
-        Path file = dir.resolve("train-images-idx3-ubyte");
+  @Test
+  void missingFile() {
+    Path file = dir.resolve("train-images-idx3-ubyte");
 
-        assertThatThrownBy(() -> IdxReader.readImages(file))
-                .isInstanceOf(DataException.class)
-                .hasMessage("Missing IDX file " + file + " (fetch MNIST into " + dir + ", or fix data.dir)");
-    }
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .isInstanceOf(DataException.class)
+        .hasMessage(
+            "Missing IDX file " + file + " (fetch MNIST into " + dir + ", or fix data.dir)");
+  }
 
-    @Test
-    void directoryInsteadOfFile() throws IOException {
-        Path file = Files.createDirectory(dir.resolve("train-labels-idx1-ubyte"));
+  @Test
+  void directoryInsteadOfFile() throws IOException {
+    Path file = Files.createDirectory(dir.resolve("train-labels-idx1-ubyte"));
 
-        assertThatThrownBy(() -> IdxReader.readLabels(file))
-                .hasMessage("Cannot read IDX file " + file + ": it is a directory (remove it, or fix data.dir)");
-    }
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage(
+            "Cannot read IDX file " + file + ": it is a directory (remove it, or fix data.dir)");
+  }
 
-    @Test
-    void imagesRecordRejectsInconsistentSizes() {
-        assertThatThrownBy(() -> new IdxReader.Images(2, 2, 2, new byte[7]))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Invalid IDX image data: 7 pixels for 2x2x2 images (need count*rows*cols pixels)");
-    }
+  @Test
+  void imagesRecordRejectsInconsistentSizes() {
+    assertThatThrownBy(() -> new IdxReader.Images(2, 2, 2, new byte[7]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Invalid IDX image data: 7 pixels for 2x2x2 images (need count*rows*cols pixels)");
+  }
 }

@@ -12,7 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
-/** The Java view of ND4J memory that LeanNet computes on: offsets, layouts and the BLAS products. */
+/**
+ * The Java view of ND4J memory that LeanNet computes on: offsets, layouts and the BLAS products.
+ */
 class FloatMatTest {
 
   @Test
@@ -43,9 +45,11 @@ class FloatMatTest {
               INDArray a = random(ta ? 5 : 3, ta ? 3 : 5, oa, 1);
               INDArray b = random(tb ? 4 : 5, tb ? 5 : 4, ob, 2);
               INDArray c = random(3, 4, oc, 3);
-              INDArray expected = (ta ? a.transpose() : a).mmul(tb ? b.transpose() : b).muli(0.5).addi(c.mul(2));
+              INDArray expected =
+                  (ta ? a.transpose() : a).mmul(tb ? b.transpose() : b).muli(0.5).addi(c.mul(2));
               FloatMat.gemm(FloatMat.of(a), ta, FloatMat.of(b), tb, 0.5f, 2f, FloatMat.of(c));
-              assertThat(c.sub(expected).amaxNumber().doubleValue()).as("%s%s%s %s %s", oa, ob, oc, ta, tb)
+              assertThat(c.sub(expected).amaxNumber().doubleValue())
+                  .as("%s%s%s %s %s", oa, ob, oc, ta, tb)
                   .isLessThan(1e-5);
             }
           }
@@ -58,10 +62,12 @@ class FloatMatTest {
   void stridedViewsAndOtherTypesAreRefused() {
     INDArray m = Nd4j.rand(DataType.FLOAT, 6, 6);
     INDArray strided = m.get(NDArrayIndex.interval(0, 3), NDArrayIndex.interval(0, 3));
-    assertThatThrownBy(() -> FloatMat.of(strided)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> FloatMat.of(strided))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("contiguous");
     assertThatThrownBy(() -> FloatMat.of(Nd4j.rand(DataType.DOUBLE, 2, 2)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DOUBLE");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("DOUBLE");
   }
 
   private static INDArray random(int rows, int cols, char order, long seed) {

@@ -23,8 +23,9 @@ class KernelsTest {
   }
 
   /**
-   * Skipping the gates of units whose ReLU is off changes no output, and with no sparsity penalty no gradient:
-   * bit for bit, including signed zeros, over values with many z <= 0 (and exact zeros).
+   * Skipping the gates of units whose ReLU is off changes no output, and with no sparsity penalty
+   * no gradient: bit for bit, including signed zeros, over values with many z <= 0 (and exact
+   * zeros).
    */
   @Test
   void skippedGatesChangeNoOutputAndNoUnpenalisedGradient() {
@@ -44,7 +45,8 @@ class KernelsTest {
       Kernels.tauGateForward(m.z, m.tau, m.gamma, 4.0, false, false, m.gSkip, m.outSkip);
       int skipped = 0;
       for (int i = 0; i < rows * cols; i++) {
-        assertThat(Float.floatToRawIntBits(m.outSkip.buf.get(i))).isEqualTo(Float.floatToRawIntBits(m.outAll.buf.get(i)));
+        assertThat(Float.floatToRawIntBits(m.outSkip.buf.get(i)))
+            .isEqualTo(Float.floatToRawIntBits(m.outAll.buf.get(i)));
         if (m.z.buf.get(i) <= 0f) {
           assertThat(m.gSkip.buf.get(i)).isZero();
           assertThat(m.gAll.buf.get(i)).isPositive();
@@ -55,29 +57,54 @@ class KernelsTest {
       }
       assertThat(skipped).isGreaterThan(rows * cols / 3);
 
-      Kernels.tauGateBackward(m.z, m.gAll, m.eps, m.gamma, 4.0, false, 0.0, m.dzAll, m.dtAll, m.dgAll);
-      Kernels.tauGateBackward(m.z, m.gSkip, m.eps, m.gamma, 4.0, false, 0.0, m.dzSkip, m.dtSkip, m.dgSkip);
+      Kernels.tauGateBackward(
+          m.z, m.gAll, m.eps, m.gamma, 4.0, false, 0.0, m.dzAll, m.dtAll, m.dgAll);
+      Kernels.tauGateBackward(
+          m.z, m.gSkip, m.eps, m.gamma, 4.0, false, 0.0, m.dzSkip, m.dtSkip, m.dgSkip);
       assertBits(m.dzSkip, m.dzAll);
       assertBits(m.dtSkip, m.dtAll);
       assertBits(m.dgSkip, m.dgAll);
       // With a penalty the skipped gates matter: the training pass computes them all.
-      Kernels.tauGateBackward(m.z, m.gAll, m.eps, m.gamma, 4.0, false, 0.1, m.dzAll, m.dtAll, m.dgAll);
-      Kernels.tauGateBackward(m.z, m.gSkip, m.eps, m.gamma, 4.0, false, 0.1, m.dzSkip, m.dtSkip, m.dgSkip);
+      Kernels.tauGateBackward(
+          m.z, m.gAll, m.eps, m.gamma, 4.0, false, 0.1, m.dzAll, m.dtAll, m.dgAll);
+      Kernels.tauGateBackward(
+          m.z, m.gSkip, m.eps, m.gamma, 4.0, false, 0.1, m.dzSkip, m.dtSkip, m.dgSkip);
       assertThat(m.dtSkip.buf.get(0)).isNotEqualTo(m.dtAll.buf.get(0));
     }
   }
 
   /**
-   * ReLU's derivative as an integer mask gives what the float comparison {@code act > 0 ? eps : 0} gives, bit for
-   * bit: signed zeros, subnormals, infinities and NaNs in eps, and every kind of activation a ReLU can output (and
-   * negative ones, which it cannot).
+   * ReLU's derivative as an integer mask gives what the float comparison {@code act > 0 ? eps : 0}
+   * gives, bit for bit: signed zeros, subnormals, infinities and NaNs in eps, and every kind of
+   * activation a ReLU can output (and negative ones, which it cannot).
    */
   @Test
   void reluMaskIsTheComparisonBitForBit() {
-    float[] acts = {0f, -0f, Float.MIN_VALUE, 1e-30f, 0.5f, 3f, Float.MAX_VALUE, Float.POSITIVE_INFINITY, -1f,
-        -Float.MIN_VALUE, Float.NEGATIVE_INFINITY};
-    float[] epss = {1.25f, -2f, 0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.POSITIVE_INFINITY,
-        Float.NEGATIVE_INFINITY, Float.NaN, 7e-20f};
+    float[] acts = {
+      0f,
+      -0f,
+      Float.MIN_VALUE,
+      1e-30f,
+      0.5f,
+      3f,
+      Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      -1f,
+      -Float.MIN_VALUE,
+      Float.NEGATIVE_INFINITY
+    };
+    float[] epss = {
+      1.25f,
+      -2f,
+      0f,
+      -0f,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.NaN,
+      7e-20f
+    };
     int rows = acts.length;
     int cols = epss.length;
     FloatMat act = FloatMat.allocate(rows, cols);
@@ -94,7 +121,8 @@ class KernelsTest {
       Kernels.reluMask(act, eps, delta);
       for (int i = 0; i < rows * cols; i++) {
         float expected = act.buf.get(i) > 0f ? eps.buf.get(i) : 0f;
-        assertThat(Float.floatToRawIntBits(delta.buf.get(i))).as("act %s, eps %s", act.buf.get(i), eps.buf.get(i))
+        assertThat(Float.floatToRawIntBits(delta.buf.get(i)))
+            .as("act %s, eps %s", act.buf.get(i), eps.buf.get(i))
             .isEqualTo(Float.floatToRawIntBits(expected));
       }
     } finally {
@@ -104,16 +132,33 @@ class KernelsTest {
     }
   }
 
-  /** Values where a comparison by bit patterns could go wrong: both zeros, ties with tau, signs, extremes. */
-  private static final float[] EDGES = {0f, -0f, 0.25f, -0.25f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE,
-      Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-30f, -1e-30f};
+  /**
+   * Values where a comparison by bit patterns could go wrong: both zeros, ties with tau, signs,
+   * extremes.
+   */
+  private static final float[] EDGES = {
+    0f,
+    -0f,
+    0.25f,
+    -0.25f,
+    1f,
+    -1f,
+    Float.MIN_VALUE,
+    -Float.MIN_VALUE,
+    Float.MAX_VALUE,
+    -Float.MAX_VALUE,
+    Float.POSITIVE_INFINITY,
+    Float.NEGATIVE_INFINITY,
+    1e-30f,
+    -1e-30f
+  };
 
   private static final int GATE_ROWS = 300;
   private static final int GATE_COLS = 40;
 
   /**
-   * Work arrays whose z, tau and gamma hold random values and every pair of edge values (z is NaN nowhere: a diverged
-   * network's).
+   * Work arrays whose z, tau and gamma hold random values and every pair of edge values (z is NaN
+   * nowhere: a diverged network's).
    */
   private static Mats gateMats(long seed) {
     Mats m = new Mats(GATE_ROWS, GATE_COLS);
@@ -155,7 +200,7 @@ class KernelsTest {
       }
       double[] counts = new double[cols];
       double[] byClass = new double[classes * cols];
-      counts[3] = 7;  // counts add to what is there
+      counts[3] = 7; // counts add to what is there
       byClass[0] = 2;
       Kernels.countOpen(m.z, m.tau, labels, 5, counts, byClass);
       double[] expected = new double[cols];
@@ -180,7 +225,8 @@ class KernelsTest {
   void hardInferenceIsTheHardForwardPassBitForBit() {
     int n = GATE_ROWS * GATE_COLS;
     try (Mats m = gateMats(12)) {
-      // gamma * z must stay finite (an infinite product times a closed gate is NaN in the float pass).
+      // gamma * z must stay finite (an infinite product times a closed gate is NaN in the float
+      // pass).
       for (int i = 0; i < n; i++) {
         float v = m.z.buf.get(i);
         if (Math.abs(v) > 1e30f) {
@@ -202,7 +248,7 @@ class KernelsTest {
   void softInferenceIsTheSoftForwardPassBitForBit() {
     try (Mats m = gateMats(13)) {
       for (int i = 0; i < GATE_ROWS * GATE_COLS; i++) {
-        m.outSkip.buf.put(i, 99f);  // every element is written, the zeros too
+        m.outSkip.buf.put(i, 99f); // every element is written, the zeros too
       }
       Kernels.tauGateForward(m.z, m.tau, m.gamma, 4.0, false, false, m.gAll, m.outAll);
       Kernels.tauGateSoftInference(m.z, m.tau, m.gamma, 4.0, m.outSkip);
@@ -212,7 +258,8 @@ class KernelsTest {
 
   private static void assertBits(FloatMat actual, FloatMat expected) {
     for (int i = 0; i < expected.length(); i++) {
-      assertThat(Float.floatToRawIntBits(actual.buf.get(i))).as("element %d", i)
+      assertThat(Float.floatToRawIntBits(actual.buf.get(i)))
+          .as("element %d", i)
           .isEqualTo(Float.floatToRawIntBits(expected.buf.get(i)));
     }
   }
@@ -253,8 +300,11 @@ class KernelsTest {
 
     @Override
     public void close() {
-      for (FloatMat f : new FloatMat[] {z, eps, tau, gamma, gAll, gSkip, outAll, outSkip, dzAll, dzSkip, dtAll,
-          dtSkip, dgAll, dgSkip}) {
+      for (FloatMat f :
+          new FloatMat[] {
+            z, eps, tau, gamma, gAll, gSkip, outAll, outSkip, dzAll, dzSkip, dtAll, dtSkip, dgAll,
+            dgSkip
+          }) {
         INDArray a = f.array;
         a.close();
       }

@@ -1,17 +1,17 @@
 package io.tausweep.model.engine;
 
-import io.tausweep.model.arch.TauGates;
 import static io.tausweep.model.arch.NnTestSupport.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.arch.TauGates;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.BitFit;
 import io.tausweep.model.method.FullFineTune;
 import io.tausweep.model.method.LoRA;
 import io.tausweep.model.method.TauGate;
-import io.tausweep.model.arch.Mlp;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -31,11 +31,11 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The lean executor computes DL4J's own training step: for every network tausweep trains, copies stepped by
- * {@code net.fit(DataSet)} and by {@link LeanNet#fit} report the same scores at every step (full and short batches)
- * and end with the same parameters, Adam state, iteration counts and configurations, to float rounding; a second
- * lean copy repeats the first bit for bit; and {@link LeanNet#output} equals {@code net.output} (soft and hard
- * TauGate gates) to rounding.
+ * The lean executor computes DL4J's own training step: for every network tausweep trains, copies
+ * stepped by {@code net.fit(DataSet)} and by {@link LeanNet#fit} report the same scores at every
+ * step (full and short batches) and end with the same parameters, Adam state, iteration counts and
+ * configurations, to float rounding; a second lean copy repeats the first bit for bit; and {@link
+ * LeanNet#output} equals {@code net.output} (soft and hard TauGate gates) to rounding.
  */
 class LeanNetTest {
 
@@ -51,7 +51,8 @@ class LeanNetTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("networks")
-  void trainingStepsMatchFitAndRepeatBitForBit(String name, AdaptationMethod method, Double lambda) {
+  void trainingStepsMatchFitAndRepeatBitForBit(
+      String name, AdaptationMethod method, Double lambda) {
     MultiLayerNetwork foundation = pretrained();
     MultiLayerNetwork dl4j = prepare(foundation, method, lambda);
     MultiLayerNetwork lean = prepare(foundation, method, lambda);
@@ -60,10 +61,12 @@ class LeanNetTest {
     LeanNet executor = LeanNet.compile(lean).orElseThrow();
     LeanNet second = LeanNet.compile(again).orElseThrow();
     LeanNet third = LeanNet.compile(fromProduct).orElseThrow();
-    // Networks that keep the first layer's W can train from the product x W given per batch (Trainer does).
+    // Networks that keep the first layer's W can train from the product x W given per batch
+    // (Trainer does).
     boolean keepsW = !third.trainsFirstLayerWeights() && third.firstLayerWeights().isPresent();
     assertThat(keepsW).as(name).isEqualTo(method != null && !(method instanceof FullFineTune));
-    // Only LoRA's first layer reads the images beside their product; the others get NaN images below.
+    // Only LoRA's first layer reads the images beside their product; the others get NaN images
+    // below.
     boolean readsImages = third.readsInputWithProduct();
     assertThat(readsImages).as(name).isEqualTo(!keepsW || method instanceof LoRA);
     INDArray start = lean.params().dup();
@@ -76,49 +79,70 @@ class LeanNetTest {
       dl4j.fit(new DataSet(x, y));
       double score = executor.fit(x, y);
       // Same arithmetic in another order of float operations: equal to rounding, not bit for bit.
-      assertThat(score).as("%s score at step %d", name, step).isCloseTo(dl4j.score(), within(1e-5 * score));
+      assertThat(score)
+          .as("%s score at step %d", name, step)
+          .isCloseTo(dl4j.score(), within(1e-5 * score));
       assertThat(lean.score()).isEqualTo(score);
       assertThat(second.fit(x, y)).as("%s rerun score at step %d", name, step).isEqualTo(score);
       if (keepsW) {
-        INDArray xw = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.rows(), Mlp.HIDDEN}, 'c');
+        INDArray xw =
+            Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.rows(), Mlp.HIDDEN}, 'c');
         third.firstLayerProduct(x, java.util.stream.IntStream.range(0, Mlp.INPUTS).toArray(), xw);
         INDArray images = readsImages ? x : Nd4j.valueArrayOf(x.shape(), Float.NaN, DataType.FLOAT);
-        assertThat(third.fit(images, xw, y)).as("%s score from the product at step %d", name, step)
+        assertThat(third.fit(images, xw, y))
+            .as("%s score from the product at step %d", name, step)
             .isCloseTo(dl4j.score(), within(1e-5 * score));
       } else {
-        assertThatThrownBy(() -> third.fit(x, x, y)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> third.fit(x, x, y))
+            .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("does not train");
       }
     }
     if (keepsW) {
-      assertThat(maxAbsDiff(fromProduct.params(), dl4j.params())).as(name + " parameters from the product")
+      assertThat(maxAbsDiff(fromProduct.params(), dl4j.params()))
+          .as(name + " parameters from the product")
           .isLessThan(1e-4);
     }
 
-    // Parameters moved by up to lr per step; the two paths end within float rounding of each other (measured:
+    // Parameters moved by up to lr per step; the two paths end within float rounding of each other
+    // (measured:
     // at most 3e-5 after these 7 Adam steps, for TauGate with lr 3e-2).
-    assertThat(maxAbsDiff(lean.params(), start)).as(name + " training moved the parameters").isGreaterThan(1e-4);
+    assertThat(maxAbsDiff(lean.params(), start))
+        .as(name + " training moved the parameters")
+        .isGreaterThan(1e-4);
     assertThat(maxAbsDiff(lean.params(), dl4j.params())).as(name + " parameters").isLessThan(1e-4);
     executor.flushUpdaterState();
-    assertThat(maxAbsDiff(lean.getUpdater().getStateViewArray(), dl4j.getUpdater().getStateViewArray()))
-        .as(name + " updater state").isLessThan(1e-6);
-    assertThat(values(again.params())).as(name + " rerun parameters").isEqualTo(values(lean.params()));
-    assertThat(lean.getIterationCount()).isEqualTo(dl4j.getIterationCount()).isEqualTo(batches.length);
-    assertThat(lean.getLayerWiseConfigurations().toJson()).isEqualTo(dl4j.getLayerWiseConfigurations().toJson());
+    assertThat(
+            maxAbsDiff(
+                lean.getUpdater().getStateViewArray(), dl4j.getUpdater().getStateViewArray()))
+        .as(name + " updater state")
+        .isLessThan(1e-6);
+    assertThat(values(again.params()))
+        .as(name + " rerun parameters")
+        .isEqualTo(values(lean.params()));
+    assertThat(lean.getIterationCount())
+        .isEqualTo(dl4j.getIterationCount())
+        .isEqualTo(batches.length);
+    assertThat(lean.getLayerWiseConfigurations().toJson())
+        .isEqualTo(dl4j.getLayerWiseConfigurations().toJson());
 
     INDArray eval = batch(rng, 50);
-    assertThat(maxAbsDiff(executor.output(eval), dl4j.output(eval, false))).as(name + " output").isLessThan(1e-6);
+    assertThat(maxAbsDiff(executor.output(eval), dl4j.output(eval, false)))
+        .as(name + " output")
+        .isLessThan(1e-6);
     if (method instanceof TauGate) {
       TauGates.setHard(lean, true);
       TauGates.setHard(dl4j, true);
-      assertThat(maxAbsDiff(executor.output(eval), dl4j.output(eval, false))).as("hard-gate output")
+      assertThat(maxAbsDiff(executor.output(eval), dl4j.output(eval, false)))
+          .as("hard-gate output")
           .isLessThan(1e-6);
     }
   }
 
   /**
-   * A cell's work arrays come from the previous cell's ({@link WorkArrays}) with whatever that cell left in them: the
-   * same training and outputs, bit for bit, on arrays freshly allocated and on reused ones filled with NaN.
+   * A cell's work arrays come from the previous cell's ({@link WorkArrays}) with whatever that cell
+   * left in them: the same training and outputs, bit for bit, on arrays freshly allocated and on
+   * reused ones filled with NaN.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("networks")
@@ -132,13 +156,19 @@ class LeanNetTest {
     float[][] reused = trainAndEvaluate(foundation, method, lambda);
     assertThat(reused[0]).as(name + " parameters").isEqualTo(fresh[0]);
     assertThat(reused[1]).as(name + " output").isEqualTo(fresh[1]);
-    assertThat(WorkArrays.keptBytes()).as(name + ": the second executor reused the kept arrays").isEqualTo(kept);
+    assertThat(WorkArrays.keptBytes())
+        .as(name + ": the second executor reused the kept arrays")
+        .isEqualTo(kept);
     WorkArrays.clear();
     assertThat(WorkArrays.keptBytes()).isZero();
   }
 
-  /** Five steps (full and short batches) and an output through a LeanNet that is then closed: parameters, output. */
-  private static float[][] trainAndEvaluate(MultiLayerNetwork foundation, AdaptationMethod method, Double lambda) {
+  /**
+   * Five steps (full and short batches) and an output through a LeanNet that is then closed:
+   * parameters, output.
+   */
+  private static float[][] trainAndEvaluate(
+      MultiLayerNetwork foundation, AdaptationMethod method, Double lambda) {
     MultiLayerNetwork net = prepare(foundation, method, lambda);
     SplittableRandom rng = new SplittableRandom(8);
     float[] out;
@@ -184,26 +214,51 @@ class LeanNetTest {
 
   @Test
   void unsupportedNetworksAreRefused() {
-    MultiLayerNetwork dropout = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-        .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list()
-        .layer(new DenseLayer.Builder().nIn(4).nOut(3).dropOut(0.5).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(3).nOut(2)
-            .activation(Activation.SOFTMAX).build())
-        .build());
+    MultiLayerNetwork dropout =
+        new MultiLayerNetwork(
+            new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .list()
+                .layer(
+                    new DenseLayer.Builder()
+                        .nIn(4)
+                        .nOut(3)
+                        .dropOut(0.5)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(
+                    new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(3)
+                        .nOut(2)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .build());
     dropout.init();
     assertThat(LeanNet.compile(dropout)).isEmpty();
 
-    MultiLayerNetwork tanh = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-        .dataType(DataType.FLOAT).updater(new Adam(1e-3)).list()
-        .layer(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.TANH).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(2)
-            .activation(Activation.IDENTITY).build())
-        .build());
+    MultiLayerNetwork tanh =
+        new MultiLayerNetwork(
+            new NeuralNetConfiguration.Builder()
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.TANH).build())
+                .layer(
+                    new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nIn(3)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .build());
     tanh.init();
     assertThat(LeanNet.compile(tanh)).isEmpty();
   }
 
-  /** A foundation trained for a few steps, so that gates and activations are not at their initial values. */
+  /**
+   * A foundation trained for a few steps, so that gates and activations are not at their initial
+   * values.
+   */
   private static MultiLayerNetwork pretrained() {
     Adam adam = new Adam(3e-3);
     MultiLayerNetwork net = Mlp.initialised(5, adam, adam);
@@ -214,7 +269,8 @@ class LeanNetTest {
     return net;
   }
 
-  private static MultiLayerNetwork prepare(MultiLayerNetwork foundation, AdaptationMethod method, Double lambda) {
+  private static MultiLayerNetwork prepare(
+      MultiLayerNetwork foundation, AdaptationMethod method, Double lambda) {
     if (method == null) {
       Adam adam = new Adam(3e-3);
       return Mlp.initialised(5, adam, adam);

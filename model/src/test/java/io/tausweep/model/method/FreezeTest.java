@@ -20,10 +20,11 @@ import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * Freezing is proven, not assumed: each method trains for a few steps and exactly its own
- * parameters change, every other parameter stays bit-identical, and the counts are the paper's
- * 0 / 266 / 512 / 10,448 / 118,282. Inputs are dense (uniform in [-1, 1]) so that every trainable
+ * parameters change, every other parameter stays bit-identical, and the counts are the paper's 0 /
+ * 266 / 512 / 10,448 / 118,282. Inputs are dense (uniform in [-1, 1]) so that every trainable
  * parameter receives a gradient; on MNIST the always-black border pixels give some input weights
- * none, which would make "every trainable parameter changed" false for a reason unrelated to freezing.
+ * none, which would make "every trainable parameter changed" false for a reason unrelated to
+ * freezing.
  */
 class FreezeTest {
 
@@ -31,15 +32,21 @@ class FreezeTest {
     return Stream.of(
         Arguments.of(new Frozen(), 0L, (Predicate<String>) k -> false),
         Arguments.of(new BitFit(3e-3), 266L, (Predicate<String>) k -> k.endsWith("_b")),
-        Arguments.of(new TauGate(3e-3, 5.0, -0.1, 1.0), 512L,
+        Arguments.of(
+            new TauGate(3e-3, 5.0, -0.1, 1.0),
+            512L,
             (Predicate<String>) k -> k.endsWith("_tau") || k.endsWith("_gamma")),
-        Arguments.of(new LoRA(5e-4, 8, 16.0), 10_448L, (Predicate<String>) k -> k.endsWith("_A") || k.endsWith("_B")),
+        Arguments.of(
+            new LoRA(5e-4, 8, 16.0),
+            10_448L,
+            (Predicate<String>) k -> k.endsWith("_A") || k.endsWith("_B")),
         Arguments.of(new FullFineTune(5e-4), 118_282L, (Predicate<String>) k -> true));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("methods")
-  void exactlyTheMethodsParametersChange(AdaptationMethod method, long expected, Predicate<String> trainable) {
+  void exactlyTheMethodsParametersChange(
+      AdaptationMethod method, long expected, Predicate<String> trainable) {
     Adam adam = new Adam(3e-3);
     MultiLayerNetwork foundation = Mlp.initialised(7, adam, adam);
     float[] foundationBefore = flat(foundation.params());
@@ -70,7 +77,8 @@ class FreezeTest {
     // (a ReLU never active gives its weights no gradient): allow that for at most 1%.
     assertThat(changed).isBetween((long) Math.ceil(expected * 0.99), expected);
     assertThat(method.trainableParams(net)).isEqualTo(expected);
-    assertThat(flat(foundation.params())).as("the foundation itself is never modified")
+    assertThat(flat(foundation.params()))
+        .as("the foundation itself is never modified")
         .isEqualTo(foundationBefore);
   }
 

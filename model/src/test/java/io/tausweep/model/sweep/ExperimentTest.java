@@ -1,8 +1,5 @@
 package io.tausweep.model.sweep;
 
-import io.tausweep.model.train.Evaluator;
-import io.tausweep.model.train.Split;
-import io.tausweep.model.train.SplitCache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tausweep.model.config.Budget;
@@ -10,6 +7,9 @@ import io.tausweep.model.data.Mnist;
 import io.tausweep.model.data.MnistFetcher;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.Methods;
+import io.tausweep.model.train.Evaluator;
+import io.tausweep.model.train.Split;
+import io.tausweep.model.train.SplitCache;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * One grid cell on real MNIST with a small budget: every method learns something, TauGate
- * reports its gate metrics, and a rerun of the same cell is bit-identical.
+ * One grid cell on real MNIST with a small budget: every method learns something, TauGate reports
+ * its gate metrics, and a rerun of the same cell is bit-identical.
  */
 class ExperimentTest {
   static SplitCache data;
@@ -27,7 +27,10 @@ class ExperimentTest {
   @BeforeAll
   static void trainFoundation() {
     String dir = System.getProperty("tausweep.test.data.dir");
-    Path mnistDir = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "tausweep", "mnist");
+    Path mnistDir =
+        dir != null
+            ? Path.of(dir)
+            : Path.of(System.getProperty("user.home"), ".cache", "tausweep", "mnist");
     Mnist mnist = Mnist.load(MnistFetcher.ensure(mnistDir));
     data = new SplitCache(mnist, new Budget(300, 2, 64, 3e-3, 300, 2, 64, 2000, 1000, 10.0));
     foundation = Experiment.trainFoundation(data, 3, 45.0);
@@ -45,7 +48,8 @@ class ExperimentTest {
   @Test
   void everyMethodRunsAndReportsItsMetrics() {
     for (AdaptationMethod m : Methods.defaults()) {
-      CellRun run = Experiment.runCell(data, foundation.network(), m, 3, 45.0, m.usesLambda() ? 0.1 : null);
+      CellRun run =
+          Experiment.runCell(data, foundation.network(), m, 3, 45.0, m.usesLambda() ? 0.1 : null);
       assertThat(run.accTheta()).as(m.id()).isGreaterThan(0.5);
       assertThat(run.epochs()).as(m.id()).hasSize(m.trains() ? 2 : 0);
       if (m.usesLambda()) {

@@ -1,10 +1,10 @@
 package io.tausweep.model.sweep;
 
-import io.tausweep.model.config.Budget;
-import io.tausweep.model.config.ConfigError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tausweep.model.config.Budget;
+import io.tausweep.model.config.ConfigError;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.LoRA;
 import io.tausweep.model.method.TauGate;
@@ -25,7 +25,8 @@ class SweepConfigTest {
   void paperConfigIsThePapersGrid() {
     SweepConfig c = SweepConfig.load(repo().resolve("conf/paper.conf"));
     assertThat(c.name()).isEqualTo("paper");
-    assertThat(c.methods()).extracting(AdaptationMethod::id)
+    assertThat(c.methods())
+        .extracting(AdaptationMethod::id)
         .containsExactly("frozen", "bitfit", "taugate", "lora", "full_ft");
     assertThat(c.seeds()).containsExactly(0L, 1L, 2L, 3L, 4L);
     assertThat(c.anglesDeg()).containsExactly(45.0);
@@ -58,7 +59,10 @@ class SweepConfigTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       sweep.seeds = 3                        | Invalid sweep.seeds: 3 (expected a list: a non-empty list of distinct integer seeds within [0, 2147483647])
       sweep.seeds = [1.5]                    | Invalid sweep.seeds: [1.5] (a non-empty list of distinct integer seeds within [0, 2147483647])
       sweep.seeds = [-1]                     | Invalid sweep.seeds: [-1] (a non-empty list of distinct integer seeds within [0, 2147483647])
@@ -78,6 +82,8 @@ class SweepConfigTest {
       totally.unrelated = 1                  | Unknown config key: totally.unrelated (valid keys are listed in conf/README.md)
       """)
   void rejectsBadValuesWithOneLine(String line, String message) {
-    assertThatThrownBy(() -> SweepConfig.parse(line, "t.conf")).isInstanceOf(ConfigError.class).hasMessage(message);
+    assertThatThrownBy(() -> SweepConfig.parse(line, "t.conf"))
+        .isInstanceOf(ConfigError.class)
+        .hasMessage(message);
   }
 }

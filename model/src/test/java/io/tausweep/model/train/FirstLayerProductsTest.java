@@ -1,13 +1,13 @@
 package io.tausweep.model.train;
 
-import io.tausweep.model.arch.Mlp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.engine.LeanNet;
 import io.tausweep.model.method.BitFit;
 import io.tausweep.model.method.FullFineTune;
 import io.tausweep.model.method.LoRA;
 import io.tausweep.model.method.TauGate;
-import io.tausweep.model.engine.LeanNet;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -17,9 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * The first-layer product of a split is computed once per foundation W and shared by the cells that keep W (BitFit,
- * TauGate, LoRA: their W lies in memory the same way), never across different W or with a network that has trained
- * its W.
+ * The first-layer product of a split is computed once per foundation W and shared by the cells that
+ * keep W (BitFit, TauGate, LoRA: their W lies in memory the same way), never across different W or
+ * with a network that has trained its W.
  */
 class FirstLayerProductsTest {
 
@@ -36,13 +36,24 @@ class FirstLayerProductsTest {
         LeanNet fullFt = lean(new FullFineTune(5e-4).prepare(foundation, null, 8))) {
       float[] product = FirstLayerProducts.of(bitfit, split);
       assertThat(product).hasSize(40 * Mlp.HIDDEN);
-      assertThat(FirstLayerProducts.of(taugate, split)).as("TauGate on the same foundation").isSameAs(product);
-      assertThat(FirstLayerProducts.of(lora, split)).as("LoRA on the same foundation").isSameAs(product);
+      assertThat(FirstLayerProducts.of(taugate, split))
+          .as("TauGate on the same foundation")
+          .isSameAs(product);
+      assertThat(FirstLayerProducts.of(lora, split))
+          .as("LoRA on the same foundation")
+          .isSameAs(product);
       float[] otherProduct = FirstLayerProducts.of(otherBitfit, split);
-      assertThat(otherProduct).as("another foundation's W").isNotSameAs(product).isNotEqualTo(product);
-      assertThat(FirstLayerProducts.of(bitfit, split(40, 4))).as("another split").isNotSameAs(product);
+      assertThat(otherProduct)
+          .as("another foundation's W")
+          .isNotSameAs(product)
+          .isNotEqualTo(product);
+      assertThat(FirstLayerProducts.of(bitfit, split(40, 4)))
+          .as("another split")
+          .isNotSameAs(product);
       // Full FT's W is the foundation's until its first step, and its own after.
-      assertThat(FirstLayerProducts.of(fullFt, split)).as("Full FT before training").isSameAs(product);
+      assertThat(FirstLayerProducts.of(fullFt, split))
+          .as("Full FT before training")
+          .isSameAs(product);
       INDArray y = Nd4j.zeros(DataType.FLOAT, 8, Mlp.CLASSES);
       for (int i = 0; i < 8; i++) {
         y.putScalar(i, split.y()[i], 1f);
