@@ -13,14 +13,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SigmoidDerivative;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The TauGate layer itself: forward {@code h = gamma * relu(z) * g} with {@code g = sigmoid(s * (z
  * - tau))} (or {@code 1[z > tau]} when hard), and the exact backward pass for {@code tau}, {@code
- * gamma} and {@code z}.
+ * gamma} and {@code z}. The forward math is {@link TauGateKernel}'s, the lean engine's too.
  *
  * <p>Hand-written because SameDiff layers give wrong gradients in DL4J 1.0.0-M2.1. The sparsity
  * penalty {@code lambda * sum(g) / (B * gatedUnits)} of the last forward pass is reported through
@@ -54,18 +53,18 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
 
     INDArray out =
         workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, z.shape(), 'c');
-    if (c.isHardGate()) {
-      lastPenalty =
-          hardForward(c, z, getParam(TauGateLayer.TAU_KEY), getParam(TauGateLayer.GAMMA_KEY), out);
-    } else {
-      INDArray x =
-          workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), 'c');
-      INDArray g =
-          workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), 'c');
-      lastPenalty =
-          softForward(
-              c, z, getParam(TauGateLayer.TAU_KEY), getParam(TauGateLayer.GAMMA_KEY), x, g, out);
-    }
+    INDArray g =
+        workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, z.shape(), 'c');
+    double gateSum =
+        TauGateKernel.forward(
+            z,
+            getParam(TauGateLayer.TAU_KEY),
+            getParam(TauGateLayer.GAMMA_KEY),
+            c.getSharpness(),
+            c.isHardGate(),
+            g,
+            out);
+    lastPenalty = penalty(c, gateSum, z.size(0));
     return out;
   }
 
@@ -88,10 +87,11 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
     if (c.isHardGate()) {
       hardBackward(c, z, tau, epsilon, gamma, g, m, epsOut, tauGrad, gammaGrad);
     } else {
-      // The forward pass's x = s * (z - tau) and g = sigmoid(x), recomputed.
+      // The forward pass's g, and x = s * (z - tau) for sigmoid'(x), recomputed.
       INDArray x = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, shape, 'c');
-      TauGates.preGateInto(z, tau, c.getSharpness(), x);
-      Nd4j.exec(new Sigmoid(x, g));
+      Nd4j.exec(new SubOp(z, tau, x));
+      x.muli(c.getSharpness());
+      TauGateKernel.gates(z, tau, c.getSharpness(), false, g);
       softBackward(c, z, x, g, epsilon, gamma, m, epsOut, tauGrad, gammaGrad);
     }
 
@@ -102,54 +102,11 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
     return new Pair<>(ret, epsOut);
   }
 
-  /**
-   * The soft forward pass (the lean engine computes the same in float): {@code x = s (z - tau)},
-   * {@code g = sigmoid(x)} and {@code out = gamma * relu(z) * g}, all [batch, n] in 'c' order and
-   * distinct from z.
-   *
-   * @return the sparsity penalty of this pass (0 when lambda is 0)
-   */
-  static double softForward(
-      TauGateLayer c,
-      INDArray z,
-      INDArray tau,
-      INDArray gamma,
-      INDArray x,
-      INDArray g,
-      INDArray out) {
-    TauGates.preGateInto(z, tau, c.getSharpness(), x);
-    Nd4j.exec(new Sigmoid(x, g));
-    double penalty = penalty(c, g, z.size(0));
-    gateOutput(z, g, gamma, out);
-    return penalty;
-  }
-
-  /**
-   * The hard forward pass: {@code out = gamma * relu(z) * 1[z > tau]}.
-   *
-   * @return the sparsity penalty of this pass (0 when lambda is 0)
-   */
-  static double hardForward(
-      TauGateLayer c, INDArray z, INDArray tau, INDArray gamma, INDArray out) {
-    TauGates.gateInto(z, tau, c.getSharpness(), true, out);
-    double penalty = penalty(c, out, z.size(0));
-    gateOutput(z, out, gamma, out);
-    return penalty;
-  }
-
   /** {@code lambda * sum(g) / (B * gatedUnits)}, 0 when lambda is 0. */
-  private static double penalty(TauGateLayer c, INDArray g, long batch) {
+  private static double penalty(TauGateLayer c, double gateSum, long batch) {
     return c.getLambda() == 0.0
         ? 0.0
-        : c.getLambda() * g.sumNumber().doubleValue() / ((double) batch * c.effectiveGatedUnits());
-  }
-
-  /** {@code out = gamma * relu(z) * g}; out may alias g. */
-  private static void gateOutput(INDArray z, INDArray g, INDArray gamma, INDArray out) {
-    // g * z, then keep only z > 0: g * relu(z) without a separate relu array.
-    Nd4j.exec(new MulOp(g, z, out));
-    Nd4j.exec(new RectifiedLinearDerivative(z, out, out));
-    out.muliRowVector(gamma);
+        : c.getLambda() * gateSum / ((double) batch * c.effectiveGatedUnits());
   }
 
   /**
@@ -198,7 +155,7 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
       INDArray epsOut,
       INDArray tauGrad,
       INDArray gammaGrad) {
-    TauGates.gateInto(z, tau, c.getSharpness(), true, g);
+    TauGateKernel.gates(z, tau, c.getSharpness(), true, g);
     gammaAndInputGrad(z, g, epsilon, gamma, m, epsOut, gammaGrad);
     tauGrad.assign(0.0);
   }
@@ -242,7 +199,7 @@ public class TauGateLayerImpl extends BaseLayer<TauGateLayer> {
   public INDArray gate(INDArray z) {
     INDArray zz = z.castTo(dataType);
     INDArray out = Nd4j.createUninitializedDetached(dataType, zz.shape());
-    TauGates.gateInto(
+    TauGateKernel.gates(
         zz,
         getParam(TauGateLayer.TAU_KEY),
         layerConf().getSharpness(),

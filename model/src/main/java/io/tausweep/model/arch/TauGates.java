@@ -7,9 +7,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -34,7 +31,7 @@ public final class TauGates {
    */
   public static INDArray softGate(INDArray z, INDArray tau, double sharpness) {
     INDArray out = Nd4j.createUninitializedDetached(z.dataType(), z.shape());
-    gateInto(z, tau.castTo(z.dataType()), sharpness, false, out);
+    TauGateKernel.gates(z, tau.castTo(z.dataType()), sharpness, false, out);
     return out;
   }
 
@@ -47,7 +44,7 @@ public final class TauGates {
    */
   public static INDArray hardGate(INDArray z, INDArray tau) {
     INDArray out = Nd4j.createUninitializedDetached(z.dataType(), z.shape());
-    gateInto(z, tau.castTo(z.dataType()), 1.0, true, out);
+    TauGateKernel.gates(z, tau.castTo(z.dataType()), 1.0, true, out);
     return out;
   }
 
@@ -126,24 +123,5 @@ public final class TauGates {
       u = w.getUnderlying();
     }
     return u;
-  }
-
-  /** Writes {@code s * (z - tau)} into {@code out}. */
-  static void preGateInto(INDArray z, INDArray tau, double sharpness, INDArray out) {
-    Nd4j.exec(new SubOp(z, tau, out));
-    out.muli(sharpness);
-  }
-
-  /**
-   * Writes the soft or hard gate of {@code z} into {@code out} (same shape as z, may not alias z).
-   */
-  static void gateInto(INDArray z, INDArray tau, double sharpness, boolean hard, INDArray out) {
-    Nd4j.exec(new SubOp(z, tau, out));
-    if (hard) {
-      Nd4j.exec(new Step(out, out, 0.0));
-    } else {
-      out.muli(sharpness);
-      Nd4j.exec(new Sigmoid(out, out));
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.tausweep.model.engine;
 
 import io.tausweep.model.arch.LoRADenseLayerImpl;
+import io.tausweep.model.arch.TauGateKernel;
 import io.tausweep.model.arch.TauGateLayerImpl;
 import java.nio.IntBuffer;
 
@@ -139,8 +140,8 @@ final class Kernels {
   }
 
   /**
-   * TauGate's forward pass: {@code g = sigmoid(s (z - tau))}, or {@code 1[z > tau]} when hard, and
-   * {@code out = gamma * relu(z) * g}.
+   * TauGate's forward pass ({@link TauGateKernel#forwardRow}, a row at a time): the gates into g,
+   * {@code gamma * relu(z) * g} into out.
    *
    * @param allGates false to skip the soft gate where {@code z <= 0} (0 is stored in g there): out
    *     does not depend on it, and with no sparsity penalty neither does {@link #tauGateBackward}
@@ -165,18 +166,9 @@ final class Kernels {
     double sum = 0;
     for (int r = 0; r < z.rows; r++) {
       z.buf.get(r * cols, zz, 0, cols);
-      float rowSum = 0f;
-      for (int c = 0; c < cols; c++) {
-        float v = zz[c];
-        float gate =
-            hard ? (v > t[c] ? 1f : 0f) : (allGates || !(v <= 0f) ? sigmoid(s * (v - t[c])) : 0f);
-        gg[c] = gate;
-        o[c] = v > 0f ? gm[c] * v * gate : 0f;
-        rowSum += gate;
-      }
+      sum += TauGateKernel.forwardRow(zz, t, gm, s, hard, allGates, gg, o, cols);
       g.buf.put(r * cols, gg, 0, cols);
       out.buf.put(r * cols, o, 0, cols);
-      sum += rowSum;
     }
     return sum;
   }
@@ -242,15 +234,15 @@ final class Kernels {
 
   /**
    * Counts, per unit, the rows with {@code z > tau} into counts[unit], and per (label, unit) into
-   * byClass. The comparison runs on the bit patterns ({@link #orderKey}, {@link #lessMask}), so the
-   * loop has no branch and compiles to vector code (as a float comparison it was a branch taken at
-   * random, about half the time); the counts are those of {@code z > tau} for every z that is not
-   * NaN, added up as ints and then to the doubles (exact: they stay far below 2^53).
+   * byClass. The comparison runs on the bit patterns ({@link TauGateKernel#open}), so the loop has
+   * no branch and compiles to vector code (as a float comparison it was a branch taken at random,
+   * about half the time); the counts are those of {@code z > tau} for every z that is not NaN,
+   * added up as ints and then to the doubles (exact: they stay far below 2^53).
    */
   static void countOpen(
       FloatMat z, FloatMat tau, int[] labels, int labelOffset, double[] counts, double[] byClass) {
     int cols = z.cols;
-    int[] tk = thresholdKeys(tau);
+    int[] tk = TauGateKernel.thresholdKeys(row(tau));
     IntBuffer zBits = z.bits();
     int[] zk = new int[cols];
     int[] open = new int[cols];
@@ -259,7 +251,7 @@ final class Kernels {
       zBits.get(r * cols, zk, 0, cols);
       int base = labels[labelOffset + r] * cols;
       for (int c = 0; c < cols; c++) {
-        int o = lessMask(tk[c], orderKey(zk[c])) & 1;
+        int o = TauGateKernel.open(zk[c], tk[c]);
         open[c] += o;
         openByClass[base + c] += o;
       }
@@ -274,16 +266,12 @@ final class Kernels {
 
   /**
    * TauGate's forward pass with hard gates, for inference (no gates kept for a backward pass): the
-   * same bits as {@link #tauGateForward} with {@code hard}, i.e. {@code out = z > 0 ? (gamma z) *
-   * (z > tau ? 1 : 0) : 0}, for every finite {@code gamma z} and z that is not NaN. The products go
-   * through {@code out}'s memory once as floats and come back as bits, and the two comparisons
-   * become masks: {@code (gamma z) * 1} is {@code gamma z}, and {@code (gamma z) * 0} is a zero
-   * with the product's sign, so the row is {@code bits(gamma z) & positive(z) & (open | sign bit)},
-   * with no branch (as float selects they were two branches taken at random).
+   * same bits as {@link #tauGateForward} with {@code hard}. The products {@code gamma z} go through
+   * out's memory once as floats and come back as bits for {@link TauGateKernel#hardInferenceMask}.
    */
   static void tauGateHardInference(FloatMat z, FloatMat tau, FloatMat gamma, FloatMat out) {
     int cols = z.cols;
-    int[] tk = thresholdKeys(tau);
+    int[] tk = TauGateKernel.thresholdKeys(row(tau));
     float[] gm = row(gamma);
     IntBuffer zBits = z.bits();
     IntBuffer outBits = out.bits();
@@ -299,21 +287,15 @@ final class Kernels {
       }
       out.buf.put(r * cols, p, 0, cols);
       outBits.get(r * cols, pi, 0, cols);
-      for (int c = 0; c < cols; c++) {
-        int v = zi[c];
-        pi[c] &= positiveMask(v) & (lessMask(tk[c], orderKey(v)) | 0x80000000);
-      }
+      TauGateKernel.hardInferenceMask(zi, tk, pi, cols);
       outBits.put(r * cols, pi, 0, cols);
     }
   }
 
   /**
    * TauGate's forward pass with soft gates, for inference (no gates kept): the same bits as {@link
-   * #tauGateForward} without {@code hard} and {@code allGates}, i.e. {@code out = z > 0 ? gamma z
-   * sigmoid(s (z - tau)) : 0}, for every z that is not NaN. Each row first lists its units with
-   * {@code z > 0} (the test on the bit pattern, added to the list's length, so no branch), then
-   * computes the gates of those units only: the exponential is skipped where the ReLU is off, as
-   * before, without a branch taken at random in front of it.
+   * #tauGateForward} without {@code hard} and {@code allGates}, a row at a time through {@link
+   * TauGateKernel#softInferenceRow}.
    */
   static void tauGateSoftInference(
       FloatMat z, FloatMat tau, FloatMat gamma, double sharpness, FloatMat out) {
@@ -329,55 +311,9 @@ final class Kernels {
     for (int r = 0; r < z.rows; r++) {
       z.buf.get(r * cols, zf, 0, cols);
       zBits.get(r * cols, zi, 0, cols);
-      int n = 0;
-      for (int c = 0; c < cols; c++) {
-        int v = zi[c];
-        on[n] = c;
-        n += positiveMask(v) & 1;
-      }
-      java.util.Arrays.fill(o, 0f);
-      for (int k = 0; k < n; k++) {
-        int c = on[k];
-        float v = zf[c];
-        o[c] = gm[c] * v * sigmoid(s * (v - t[c]));
-      }
+      TauGateKernel.softInferenceRow(zf, zi, t, gm, s, on, o, cols);
       out.buf.put(r * cols, o, 0, cols);
     }
-  }
-
-  /** tau's order keys, -0.0 taken as 0.0 first (the two are equal as floats but not as keys). */
-  private static int[] thresholdKeys(FloatMat tau) {
-    float[] t = row(tau);
-    int[] keys = new int[t.length];
-    for (int c = 0; c < t.length; c++) {
-      keys[c] = orderKey(Float.floatToRawIntBits(t[c] == 0f ? 0f : t[c]));
-    }
-    return keys;
-  }
-
-  /**
-   * A float's bit pattern turned into an int that orders as the float does: {@code orderKey(a) >
-   * orderKey(b)} exactly when {@code a > b}, for a and b not NaN and b not -0.0 (negative floats
-   * order backwards as ints, so their magnitude bits are flipped).
-   */
-  private static int orderKey(int bits) {
-    return bits ^ ((bits >> 31) & 0x7FFFFFFF);
-  }
-
-  /**
-   * All ones when the float with these bits is above 0 (its bits a positive int), else 0; not for a
-   * NaN.
-   */
-  private static int positiveMask(int bits) {
-    return (-bits & ~bits) >> 31;
-  }
-
-  /**
-   * All ones when {@code x < y} (signed, without overflow), else 0: Hacker's Delight, section 2-12.
-   */
-  private static int lessMask(int x, int y) {
-    int d = x - y;
-    return (d ^ ((x ^ y) & (d ^ x))) >> 31;
   }
 
   /** How many rows' arg-max (first maximum) equals their label. */
@@ -470,10 +406,8 @@ final class Kernels {
     }
   }
 
-  /**
-   * The logistic function {@code 1 / (1 + e^-x)} (through the JIT's {@code Math.exp} intrinsic).
-   */
-  static float sigmoid(float x) {
-    return (float) (1.0 / (1.0 + Math.exp(-x)));
+  /** All ones when the float with these bits is above 0 (a positive int), else 0; not for NaN. */
+  private static int positiveMask(int bits) {
+    return (-bits & ~bits) >> 31;
   }
 }
