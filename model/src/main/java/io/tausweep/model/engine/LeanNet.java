@@ -1,47 +1,20 @@
 package io.tausweep.model.engine;
 
-import io.tausweep.model.arch.LoRADenseLayer;
 import io.tausweep.model.arch.LoRADenseLayerImpl;
-import io.tausweep.model.arch.TauGateLayer;
 import io.tausweep.model.arch.TauGateLayerImpl;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Updater;
-import org.deeplearning4j.nn.conf.BackpropType;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
-import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.layers.LossLayer;
-import org.deeplearning4j.nn.layers.OutputLayer;
-import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
-import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.AdamUpdater;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * A lean executor of one {@link MultiLayerNetwork}'s training step and inference pass, for the
@@ -71,8 +44,21 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * {@link #output} are reused by the next call. The work arrays live outside the JVM heap: {@link
  * #close} frees them at once (else they wait for a garbage collection, which a small heap may not
  * run for a long time while the process grows by gigabytes).
+ *
+ * <p>This class is the facade and the training step's order (forward, loss, backward, updater,
+ * {@code params -= update}); {@link LeanNetCompiler} builds the steps, one class per layer kind
+ * ({@link DenseStep}, {@link TauGateStep}, {@link LoRAStep}, {@link LossStep}), and {@link
+ * ActiveBlock} runs the updater. It stays above 500 lines because the first-layer product API
+ * (shared {@code X W} products for frozen first layers) needs the same private step state.
  */
 public final class LeanNet implements AutoCloseable {
+
+  /**
+   * The system property that selects the training engine: {@code lean} (default) or {@code dl4j}.
+   */
+  public static final String ENGINE_PROPERTY = "tausweep.engine";
+
+  private static final boolean ENABLED = enabled(System.getProperty(ENGINE_PROPERTY, "lean"));
 
   private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
 
@@ -126,7 +112,7 @@ public final class LeanNet implements AutoCloseable {
 
   private FloatMat lastInputMat;
 
-  private LeanNet(MultiLayerNetwork net, Step[] steps, double clipEps, boolean averageScore) {
+  LeanNet(MultiLayerNetwork net, Step[] steps, double clipEps, boolean averageScore) {
     this.net = net;
     this.layers = net.getLayers();
     this.steps = steps;
@@ -156,78 +142,26 @@ public final class LeanNet implements AutoCloseable {
     update1d = FloatMat.of(flat);
     params1d = FloatMat.of(net.params());
     if (internal) {
-      selectBlocks((BaseMultiLayerUpdater<?>) updater);
+      ActiveBlock.Selection sel =
+          ActiveBlock.select((BaseMultiLayerUpdater<?>) updater, net, steps, update1d);
+      if (sel != null) {
+        activeBlocks = sel.blocks();
+        gradientZeroedW = sel.zeroedDense();
+      }
     }
   }
 
   /**
-   * An executor for {@code net}, or empty if the network has a layer or setting it does not handle.
+   * An executor for {@code net}, or empty if the network has a layer or setting it does not handle
+   * ({@link LeanNetCompiler}), or when the JVM runs with {@code -Dtausweep.engine=dl4j}, which
+   * switches this speed layer off so that every step runs through DL4J's own {@code fit} and {@code
+   * output}, the reference it is compared with.
    *
    * @param net an initialised network
    * @return the executor, or empty when DL4J's own path must be used
    */
   public static Optional<LeanNet> compile(MultiLayerNetwork net) {
-    MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
-    if (net.getLayers() == null
-        || net.getLayers().length < 2
-        || conf.getDataType() != DataType.FLOAT
-        || conf.getBackpropType() != BackpropType.Standard
-        || (conf.getInputPreProcessors() != null && !conf.getInputPreProcessors().isEmpty())
-        || !net.getListeners().isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return build(net);
-    } catch (IllegalArgumentException e) {
-      return Optional.empty(); // a parameter view that is not a contiguous float matrix
-    }
-  }
-
-  private static Optional<LeanNet> build(MultiLayerNetwork net) {
-    Layer[] layers = net.getLayers();
-    int last = layers.length - 1;
-    List<Step> steps = new ArrayList<>();
-    for (int i = 0; i < last; i++) {
-      Step s = hiddenStep(layers[i]);
-      if (s == null) {
-        return Optional.empty();
-      }
-      steps.add(s);
-    }
-    Layer out = layers[last];
-    if (!plainLayer(out.conf().getLayer())) {
-      return Optional.empty();
-    }
-    ILossFunction loss;
-    IActivation act;
-    boolean average;
-    if (out instanceof OutputLayer o) {
-      org.deeplearning4j.nn.conf.layers.OutputLayer c =
-          (org.deeplearning4j.nn.conf.layers.OutputLayer) o.conf().getLayer();
-      if (o.hasLayerNorm() || !o.hasBias()) {
-        return Optional.empty();
-      }
-      loss = c.getLossFn();
-      act = c.getActivationFn();
-      average = o.conf().isMiniBatch();
-      steps.add(new DenseStep(o, false, true, false, trainable(o, "W"), trainable(o, "b")));
-    } else if (out instanceof LossLayer) {
-      org.deeplearning4j.nn.conf.layers.LossLayer c =
-          (org.deeplearning4j.nn.conf.layers.LossLayer) out.conf().getLayer();
-      loss = c.getLossFn();
-      act = c.getActivationFn();
-      average = true;
-      steps.add(new LossStep());
-    } else {
-      return Optional.empty();
-    }
-    if (!(loss instanceof LossMCXENT mc)
-        || mc.getWeights() != null
-        || !(act instanceof ActivationSoftmax)) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new LeanNet(net, steps.toArray(new Step[0]), mc.getSoftmaxClipEps(), average));
+    return ENABLED ? LeanNetCompiler.compile(net) : Optional.empty();
   }
 
   /**
@@ -303,7 +237,7 @@ public final class LeanNet implements AutoCloseable {
       // BaseMultiLayerUpdater.update (divide by the minibatch, no gradient normalization here, each
       // block's
       // updater in place) and params -= update, minus the blocks whose update is 0 (see
-      // selectBlocks).
+      // ActiveBlock#select).
       for (ActiveBlock b : activeBlocks) {
         b.apply(iteration, epochCount, mb);
       }
@@ -612,705 +546,17 @@ public final class LeanNet implements AutoCloseable {
     return lastInputMat;
   }
 
-  private static Step hiddenStep(Layer l) {
-    boolean frozen = false;
-    Layer u = l;
-    if (u instanceof FrozenLayerWithBackprop f) {
-      frozen = true;
-      u = f.getUnderlying();
-    }
-    if (u instanceof DenseLayer d && plainLayer(d.conf().getLayer())) {
-      org.deeplearning4j.nn.conf.layers.DenseLayer c =
-          (org.deeplearning4j.nn.conf.layers.DenseLayer) d.conf().getLayer();
-      IActivation act = c.getActivationFn();
-      if (d.hasLayerNorm() || !d.hasBias() || !(isRelu(act) || act instanceof ActivationIdentity)) {
-        return null;
-      }
-      return new DenseStep(
-          d,
-          isRelu(act),
-          false,
-          frozen,
-          !frozen && trainable(d, "W"),
-          !frozen && trainable(d, "b"));
-    }
-    if (!frozen && u instanceof TauGateLayerImpl t && plainLayer(t.conf().getLayer())) {
-      return new TauGateStep(t);
-    }
-    if (!frozen && u instanceof LoRADenseLayerImpl r && plainLayer(r.conf().getLayer())) {
-      IActivation act = ((LoRADenseLayer) r.conf().getLayer()).getActivationFn();
-      if (!(isRelu(act) || act instanceof ActivationIdentity)) {
-        return null;
-      }
-      return new LoRAStep(r, isRelu(act));
-    }
-    return null;
-  }
-
-  /** No dropout, weight noise, gradient normalization or constraints. */
-  private static boolean plainLayer(org.deeplearning4j.nn.conf.layers.Layer c) {
-    if (c.getIDropout() != null || (c.getConstraints() != null && !c.getConstraints().isEmpty())) {
-      return false;
-    }
-    if (c instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b) {
-      return b.getWeightNoise() == null
-          && (b.getGradientNormalization() == null
-              || b.getGradientNormalization() == GradientNormalization.None);
-    }
-    return true;
-  }
-
-  private static boolean isRelu(IActivation act) {
-    return act instanceof ActivationReLU r
-        && r.getMax() == null
-        && r.getThreshold() == null
-        && r.getNegativeSlope() == null;
-  }
-
-  /**
-   * False when the parameter's update is provably zero: a plain Sgd with learning rate 0 (BitFit's
-   * weights).
-   */
-  private static boolean trainable(Layer l, String key) {
-    IUpdater u = l.conf().getLayer().getUpdaterByParam(key);
-    return !(u instanceof Sgd s
-        && s.getLearningRate() == 0.0
-        && s.getLearningRateSchedule() == null);
-  }
-
-  private static Map<String, INDArray> gradientViews(Layer l) {
-    return l.conf()
-        .getLayer()
-        .initializer()
-        .getGradientsFromFlattened(l.conf(), l.getGradientsViewArray());
-  }
-
-  /**
-   * Keeps the updater blocks that hold a parameter this executor computes gradients for. The others
-   * hold only parameters whose gradient is 0 on every step (frozen layers, LoRA's W and b, BitFit's
-   * Sgd(0) weights): on them Adam leaves its state at 0 and returns a 0 update, Sgd and NoOp return
-   * 0, and 0 / batch is 0, so skipping them changes nothing but the time (for TauGate, Adam over
-   * the 118k frozen weights every step).
-   */
-  private void selectBlocks(BaseMultiLayerUpdater<?> u) {
-    Map<Object, Integer> index = new IdentityHashMap<>();
-    for (int i = 0; i < layers.length; i++) {
-      index.put(layers[i], i);
-    }
-    INDArray params = net.params().reshape(net.params().length());
-    List<ActiveBlock> active = new ArrayList<>();
-    List<DenseStep> zeroedDense = new ArrayList<>();
-    for (UpdaterBlock ub : u.getUpdaterBlocks()) {
-      if (ub.skipDueToPretrainConfig(false)) {
-        continue;
-      }
-      boolean javaAdam = true;
-      List<FloatMat> divided = new ArrayList<>();
-      List<int[]> trained = new ArrayList<>();
-      for (UpdaterBlock.ParamState ps : ub.getLayersAndVariablesInBlock()) {
-        Integer i = index.get(ps.getLayer());
-        if (i == null) {
-          return; // not this network's layer: run the whole updater
-        }
-        String key = ps.getParamName();
-        if (steps[i].trainedParams().contains(key)) {
-          trained.add(new int[] {ps.getParamOffsetStart(), ps.getParamOffsetEnd()});
-          if (steps[i] instanceof DenseStep d && key.equals("W")) {
-            zeroedDense.add(d);
-          }
-        }
-        if (ps.getLayer().updaterDivideByMinibatch(key)) {
-          divided.add(FloatMat.of(ps.getGradView()));
-        } else {
-          javaAdam = false;
-        }
-        List<?> reg = ps.getLayer().getConfig().getRegularizationByParam(key);
-        javaAdam &=
-            (reg == null || reg.isEmpty())
-                && ps.getLayer().getConfig().getUpdaterByParam(key) instanceof Adam;
-      }
-      if (!trained.isEmpty()) {
-        active.add(
-            new ActiveBlock(
-                ub, params, update1d.array.reshape(update1d.length()), trained, divided, javaAdam));
-      }
-    }
-    activeBlocks = active;
-    gradientZeroedW = zeroedDense.toArray(new DenseStep[0]);
-  }
-
-  /**
-   * One updater block with parameters that train. Adam runs as a Java loop over just the trained
-   * parameters' ranges: the libnd4j Adam op costs about 0.3 ms a call whatever its length, and DL4J
-   * puts TauGate's 512 trained parameters in one block with the 118k frozen ones (same updater
-   * settings), whose gradients are always 0, so that Adam keeps their state at 0 and their update
-   * at 0. Anything else runs DL4J's own block updater (as does Adam's first step, which creates its
-   * state views); then {@code params -= update} over the block.
-   */
-  private static final class ActiveBlock {
-    private final UpdaterBlock block;
-    private final List<FloatMat> divided;
-    private final boolean javaAdam;
-    private final int blockStart;
-    private final int[][] ranges;
-    private final FloatMat[] grads;
-    private final FloatMat[] params;
-    private final FloatMat blockGrad;
-    private final FloatMat blockParams;
-
-    /**
-     * Adam's state views in the network's updater, per trained range, and their working copies on
-     * the heap in blocks of {@link Kernels#ADAM_BLOCK} (the last one shorter), so that a step walks
-     * each range once, a block at a time, with the block's gradient and parameters copied in (and
-     * the parameters out) through two small arrays that stay in the L1 cache: whole-range copies
-     * cost a third more (three extra passes over 0.5 MB for Full FT).
-     */
-    private FloatMat[] m;
-
-    private FloatMat[] v;
-    private float[][][] mHeap;
-    private float[][][] vHeap;
-    private static final float[] ZEROS = new float[Kernels.ADAM_BLOCK];
-    private final float[] gBlock = new float[Kernels.ADAM_BLOCK];
-    private final float[] pBlock = new float[Kernels.ADAM_BLOCK];
-
-    ActiveBlock(
-        UpdaterBlock block,
-        INDArray flatParams,
-        INDArray flatGrads,
-        List<int[]> trained,
-        List<FloatMat> divided,
-        boolean javaAdam) {
-      this.block = block;
-      this.divided = divided;
-      this.javaAdam = javaAdam;
-      this.blockStart = block.getParamOffsetStart();
-      this.ranges = trained.toArray(new int[0][]);
-      this.grads = new FloatMat[ranges.length];
-      this.params = new FloatMat[ranges.length];
-      for (int k = 0; k < ranges.length; k++) {
-        grads[k] = FloatMat.of(flatGrads.get(NDArrayIndex.interval(ranges[k][0], ranges[k][1])));
-        params[k] = FloatMat.of(flatParams.get(NDArrayIndex.interval(ranges[k][0], ranges[k][1])));
-      }
-      this.blockGrad = FloatMat.of(block.getGradientView());
-      this.blockParams =
-          FloatMat.of(
-              flatParams.get(
-                  NDArrayIndex.interval(block.getParamOffsetStart(), block.getParamOffsetEnd())));
-    }
-
-    void apply(int iteration, int epoch, int mb) {
-      if (javaAdam
-          && block.getGradientUpdater() instanceof AdamUpdater adam
-          && adam.getM() != null) {
-        if (m == null) {
-          INDArray mAll = adam.getM().reshape(adam.getM().length());
-          INDArray vAll = adam.getV().reshape(adam.getV().length());
-          m = new FloatMat[ranges.length];
-          v = new FloatMat[ranges.length];
-          mHeap = new float[ranges.length][][];
-          vHeap = new float[ranges.length][][];
-          for (int k = 0; k < ranges.length; k++) {
-            m[k] =
-                FloatMat.of(
-                    mAll.get(
-                        NDArrayIndex.interval(
-                            ranges[k][0] - blockStart, ranges[k][1] - blockStart)));
-            v[k] =
-                FloatMat.of(
-                    vAll.get(
-                        NDArrayIndex.interval(
-                            ranges[k][0] - blockStart, ranges[k][1] - blockStart)));
-            mHeap[k] = toBlocks(m[k]);
-            vHeap[k] = toBlocks(v[k]);
-          }
-        }
-        Adam c = adam.getConfig();
-        double lr = c.getLearningRate(iteration, epoch);
-        float alpha =
-            Kernels.adamStepSize(lr, c.getBeta1(), c.getBeta2(), c.getEpsilon(), iteration);
-        float scale = (float) (1.0 / mb);
-        for (int k = 0; k < ranges.length; k++) {
-          float[][] mk = mHeap[k];
-          float[][] vk = vHeap[k];
-          for (int blk = 0; blk < mk.length; blk++) {
-            int at = blk * Kernels.ADAM_BLOCK;
-            int len = mk[blk].length;
-            grads[k].buf.get(at, gBlock, 0, len);
-            grads[k].buf.put(at, ZEROS, 0, len); // consumed: the next backward pass adds onto 0
-            params[k].buf.get(at, pBlock, 0, len);
-            Kernels.adam(
-                gBlock,
-                mk[blk],
-                vk[blk],
-                pBlock,
-                len,
-                alpha,
-                c.getBeta1(),
-                c.getBeta2(),
-                c.getEpsilon(),
-                scale);
-            params[k].buf.put(at, pBlock, 0, len);
-          }
-        }
-        return;
-      }
-      // DL4J's path (also Adam's first step, which sets up its state views).
-      for (FloatMat g : divided) {
-        FloatMat.scale(1f / mb, g);
-      }
-      block.update(iteration, epoch);
-      FloatMat.axpy(-1f, blockGrad, blockParams);
-      // The gradient views now hold the update: clear the trained ranges, as the Java path does.
-      for (FloatMat g : grads) {
-        for (int at = 0; at < g.length(); at += ZEROS.length) {
-          g.buf.put(at, ZEROS, 0, Math.min(ZEROS.length, g.length() - at));
-        }
-      }
-    }
-
-    /** Writes the heap copies of Adam's state back into the updater's state views. */
-    void flushState() {
-      if (mHeap != null) {
-        for (int k = 0; k < ranges.length; k++) {
-          fromBlocks(mHeap[k], m[k]);
-          fromBlocks(vHeap[k], v[k]);
-        }
-      }
-    }
-
-    private static float[][] toBlocks(FloatMat from) {
-      int n = from.length();
-      float[][] blocks = new float[(n + Kernels.ADAM_BLOCK - 1) / Kernels.ADAM_BLOCK][];
-      for (int blk = 0; blk < blocks.length; blk++) {
-        int at = blk * Kernels.ADAM_BLOCK;
-        blocks[blk] = new float[Math.min(Kernels.ADAM_BLOCK, n - at)];
-        from.buf.get(at, blocks[blk], 0, blocks[blk].length);
-      }
-      return blocks;
-    }
-
-    private static void fromBlocks(float[][] blocks, FloatMat to) {
-      for (int blk = 0; blk < blocks.length; blk++) {
-        to.buf.put(blk * Kernels.ADAM_BLOCK, blocks[blk], 0, blocks[blk].length);
-      }
-    }
-  }
-
-  /** A network gradient whose {@link #gradient()} is the flattened view array itself. */
-  private static final class ViewGradient extends DefaultGradient {
-    private final INDArray flat;
-
-    ViewGradient(INDArray flat) {
-      super(flat);
-      this.flat = flat;
-    }
-
-    @Override
-    public INDArray gradient() {
-      return flat;
-    }
-  }
-
-  /**
-   * Row-major work arrays of one layer, per slot and shape (a minibatch size), allocated once
-   * outside any workspace. A slot holds a handful of shapes (full and last training batches,
-   * evaluation batches), found by a linear scan: several lookups a step, where a map keyed by a
-   * record cost 3% of a Full FT step.
-   */
-  private static final class Buffers {
-    private FloatMat[][] slots = new FloatMat[0][];
-
-    FloatMat get(int slot, int rows, int cols) {
-      if (slot >= slots.length) {
-        slots = Arrays.copyOf(slots, slot + 1);
-      }
-      FloatMat[] shapes = slots[slot];
-      if (shapes != null) {
-        for (FloatMat m : shapes) {
-          if (m.rows == rows && m.cols == cols) {
-            return m;
-          }
-        }
-      }
-      FloatMat m = FloatMat.allocate(rows, cols);
-      shapes = shapes == null ? new FloatMat[1] : Arrays.copyOf(shapes, shapes.length + 1);
-      shapes[shapes.length - 1] = m;
-      slots[slot] = shapes;
-      return m;
-    }
-
-    void close() {
-      for (FloatMat[] shapes : slots) {
-        if (shapes != null) {
-          for (FloatMat m : shapes) {
-            WorkArrays.give(m.array);
-          }
-        }
-      }
-      slots = new FloatMat[0][];
-    }
-  }
-
-  /** One layer's forward and backward pass. */
-  private abstract static class Step {
-    final Buffers buffers = new Buffers();
-
-    /** The input and output of the last forward pass. */
-    FloatMat in;
-
-    FloatMat out;
-
-    /** The keys of the parameters whose gradients this step computes. */
-    abstract Set<String> trainedParams();
-
-    /** The layer's output (for the last layer in training: the pre-activation the loss takes). */
-    abstract FloatMat forward(FloatMat in, boolean training);
-
-    /**
-     * Writes this layer's parameter gradients (sums over the batch) into the network's gradient
-     * view.
-     *
-     * @return dL/d(input), or null when {@code inputGradient} is false
-     */
-    abstract FloatMat backward(FloatMat eps, boolean inputGradient);
-
-    /**
-     * Looks up this layer's gradient views (zeroing those never computed) and adds them to the
-     * network gradient, keyed as DL4J keys them.
-     */
-    abstract void bindGradients(int index, Gradient g);
-  }
-
-  /**
-   * A DL4J dense or output layer: {@code act(in W + b)}, and its gradients without recomputation.
-   */
-  private static final class DenseStep extends Step {
-    private final boolean relu;
-    private final boolean output;
-    private final boolean frozen;
-    private final boolean trainW;
-    private final boolean trainB;
-    private final BaseLayer<?> layer;
-    private final FloatMat w;
-    private final FloatMat b;
-    private FloatMat wGrad;
-    private FloatMat bGrad;
-
-    /** Whether wGrad holds zeros (the last update cleared it and nothing has written it since). */
-    private boolean wGradZero;
-
-    DenseStep(
-        BaseLayer<?> layer,
-        boolean relu,
-        boolean output,
-        boolean frozen,
-        boolean trainW,
-        boolean trainB) {
-      this.relu = relu;
-      this.output = output;
-      this.frozen = frozen;
-      this.trainW = trainW;
-      this.trainB = trainB;
-      this.layer = layer;
-      this.w = FloatMat.of(layer.getParam("W"));
-      this.b = FloatMat.of(layer.getParam("b"));
-    }
-
-    @Override
-    Set<String> trainedParams() {
-      Set<String> keys = new HashSet<>();
-      if (trainW) {
-        keys.add("W");
-      }
-      if (trainB) {
-        keys.add("b");
-      }
-      return keys;
-    }
-
-    @Override
-    FloatMat forward(FloatMat in, boolean training) {
-      FloatMat z = buffers.get(0, in.rows, w.cols);
-      FloatMat.gemm(in, false, w, false, 1f, 0f, z);
-      return forwardFromProduct(in, z, training);
-    }
-
-    /** As forward, with {@code in W} given (it may be this layer's own output buffer). */
-    FloatMat forwardFromProduct(FloatMat in, FloatMat xw, boolean logits) {
-      FloatMat z = buffers.get(0, in.rows, w.cols);
-      Kernels.addBias(xw, b, relu, z);
-      if (output && !logits) {
-        Kernels.softmax(z);
-      }
-      this.in = in;
-      this.out = z;
-      return z;
-    }
-
-    @Override
-    FloatMat backward(FloatMat eps, boolean inputGradient) {
-      int mb = eps.rows;
-      FloatMat delta = eps;
-      if (relu) {
-        delta = buffers.get(1, mb, w.cols);
-        Kernels.reluMask(out, eps, delta);
-      }
-      if (trainB) {
-        Kernels.columnSums(delta, bGrad);
-      }
-      if (trainW) {
-        // Onto the zeros the last update left (same result bit for bit: BLAS's beta 0 clears, then
-        // adds).
-        FloatMat.gemm(in, true, delta, false, 1f, wGradZero ? 1f : 0f, wGrad);
-        wGradZero = false;
-      }
-      if (!inputGradient) {
-        return null;
-      }
-      FloatMat epsIn = buffers.get(2, mb, w.rows);
-      FloatMat.gemm(delta, false, w, true, 1f, 0f, epsIn);
-      return epsIn;
-    }
-
-    @Override
-    void bindGradients(int index, Gradient g) {
-      Map<String, INDArray> views = gradientViews(layer);
-      INDArray wg = views.get("W");
-      INDArray bg = views.get("b");
-      // Gradients never computed stay 0, as DL4J leaves them (frozen) or as they become under
-      // Sgd(0).
-      if (!trainW) {
-        wg.assign(0.0);
-      }
-      if (!trainB) {
-        bg.assign(0.0);
-      }
-      wGrad = FloatMat.of(wg);
-      bGrad = FloatMat.of(bg);
-      if (frozen) {
-        return; // FrozenLayerWithBackprop reports no gradients
-      }
-      if (output) {
-        g.setGradientFor(index + "_W", wg);
-        g.setGradientFor(index + "_b", bg);
-      } else {
-        g.setGradientFor(index + "_b", bg);
-        g.setGradientFor(index + "_W", wg);
-      }
-    }
-  }
-
-  /** A TauGate layer: keeps z and the gate from forward. */
-  private static final class TauGateStep extends Step {
-    private final TauGateLayerImpl layer;
-    private final FloatMat tau;
-    private final FloatMat gamma;
-    private FloatMat tauGrad;
-    private FloatMat gammaGrad;
-    private FloatMat g;
-    private boolean hard;
-
-    TauGateStep(TauGateLayerImpl layer) {
-      this.layer = layer;
-      this.tau = FloatMat.of(layer.getParam(TauGateLayer.TAU_KEY));
-      this.gamma = FloatMat.of(layer.getParam(TauGateLayer.GAMMA_KEY));
-    }
-
-    @Override
-    Set<String> trainedParams() {
-      return Set.of(TauGateLayer.TAU_KEY, TauGateLayer.GAMMA_KEY);
-    }
-
-    @Override
-    FloatMat forward(FloatMat z, boolean training) {
-      TauGateLayer c = layer.layerConf();
-      FloatMat out = buffers.get(0, z.rows, z.cols);
-      hard = c.isHardGate();
-      this.in = z;
-      this.out = out;
-      if (!training) {
-        // Inference keeps no gates (only backward reads them); hard gates need no exponential at
-        // all.
-        g = null;
-        if (hard) {
-          Kernels.tauGateHardInference(z, tau, gamma, out);
-        } else {
-          Kernels.tauGateSoftInference(z, tau, gamma, c.getSharpness(), out);
-        }
-        return out;
-      }
-      g = buffers.get(1, z.rows, z.cols);
-      // Only a sparsity penalty needs the gates of units whose ReLU is off (their output is 0
-      // whatever the
-      // gate, and without the penalty their gradients are 0 too): elsewhere those gates are
-      // skipped, as in
-      // inference, which halves the exponentials and changes no number.
-      boolean allGates = c.getLambda() != 0.0;
-      double sum = Kernels.tauGateForward(z, tau, gamma, c.getSharpness(), hard, allGates, g, out);
-      layer.setLastPenalty(
-          c.getLambda() == 0.0
-              ? 0.0
-              : c.getLambda() * sum / ((double) z.rows * c.effectiveGatedUnits()));
-      return out;
-    }
-
-    @Override
-    FloatMat backward(FloatMat eps, boolean inputGradient) {
-      if (g == null) {
-        throw new IllegalStateException("TauGate backward pass without a training forward pass");
-      }
-      TauGateLayer c = layer.layerConf();
-      FloatMat epsOut = buffers.get(2, eps.rows, eps.cols);
-      double penaltyGrad = c.getLambda() == 0.0 ? 0.0 : c.getLambda() / c.effectiveGatedUnits();
-      Kernels.tauGateBackward(
-          in, g, eps, gamma, c.getSharpness(), hard, penaltyGrad, epsOut, tauGrad, gammaGrad);
-      return epsOut;
-    }
-
-    @Override
-    void bindGradients(int index, Gradient grad) {
-      Map<String, INDArray> views = gradientViews(layer);
-      tauGrad = FloatMat.of(views.get(TauGateLayer.TAU_KEY));
-      gammaGrad = FloatMat.of(views.get(TauGateLayer.GAMMA_KEY));
-      grad.setGradientFor(index + "_" + TauGateLayer.TAU_KEY, views.get(TauGateLayer.TAU_KEY));
-      grad.setGradientFor(index + "_" + TauGateLayer.GAMMA_KEY, views.get(TauGateLayer.GAMMA_KEY));
-    }
-  }
-
-  /**
-   * A LoRA dense layer: {@code act(x W + b + scale (x A) B)}, keeping {@code x A} from forward;
-   * gradients for A and B only ({@link LoRADenseLayerImpl#backward} in the same products).
-   */
-  private static final class LoRAStep extends Step {
-    private final LoRADenseLayerImpl layer;
-    private final boolean relu;
-    private final float scale;
-    private final int rank;
-    private final FloatMat w;
-    private final FloatMat bias;
-    private final FloatMat a;
-    private final FloatMat b;
-    private FloatMat gradA;
-    private FloatMat gradB;
-    private FloatMat xa;
-
-    LoRAStep(LoRADenseLayerImpl layer, boolean relu) {
-      this.layer = layer;
-      this.relu = relu;
-      LoRADenseLayer c = (LoRADenseLayer) layer.conf().getLayer();
-      this.scale = (float) c.scaling();
-      this.rank = c.getRank();
-      this.w = FloatMat.of(layer.getParam(LoRADenseLayer.WEIGHT_KEY));
-      this.bias = FloatMat.of(layer.getParam(LoRADenseLayer.BIAS_KEY));
-      this.a = FloatMat.of(layer.getParam(LoRADenseLayer.LORA_A_KEY));
-      this.b = FloatMat.of(layer.getParam(LoRADenseLayer.LORA_B_KEY));
-    }
-
-    @Override
-    Set<String> trainedParams() {
-      return Set.of(LoRADenseLayer.LORA_A_KEY, LoRADenseLayer.LORA_B_KEY);
-    }
-
-    @Override
-    FloatMat forward(FloatMat in, boolean training) {
-      int mb = in.rows;
-      xa = buffers.get(0, mb, rank);
-      out = buffers.get(1, mb, w.cols);
-      FloatMat.gemm(in, false, w, false, 1f, 0f, out);
-      return lowRankAndBias(in);
-    }
-
-    /** As forward, with {@code in W} given. */
-    FloatMat forwardFromProduct(FloatMat in, FloatMat xw) {
-      int mb = in.rows;
-      xa = buffers.get(0, mb, rank);
-      out = buffers.get(1, mb, w.cols);
-      Kernels.copy(xw, out);
-      return lowRankAndBias(in);
-    }
-
-    /** {@code out += scale (in A) B}, then bias and activation. */
-    private FloatMat lowRankAndBias(FloatMat in) {
-      FloatMat.gemm(in, false, a, false, 1f, 0f, xa);
-      FloatMat.gemm(xa, false, b, false, scale, 1f, out);
-      Kernels.addBias(out, bias, relu, out);
-      this.in = in;
-      return out;
-    }
-
-    @Override
-    FloatMat backward(FloatMat eps, boolean inputGradient) {
-      int mb = eps.rows;
-      FloatMat delta = eps;
-      if (relu) {
-        delta = buffers.get(2, mb, w.cols);
-        Kernels.reluMask(out, eps, delta);
-      }
-      FloatMat deltaBt = buffers.get(3, mb, rank);
-      FloatMat.gemm(xa, true, delta, false, scale, 0f, gradB);
-      FloatMat.gemm(delta, false, b, true, 1f, 0f, deltaBt);
-      FloatMat.gemm(in, true, deltaBt, false, scale, 0f, gradA);
-      if (!inputGradient) {
-        return null;
-      }
-      FloatMat epsOut = buffers.get(4, mb, w.rows);
-      FloatMat.gemm(delta, false, w, true, 1f, 0f, epsOut);
-      FloatMat.gemm(deltaBt, false, a, true, scale, 1f, epsOut);
-      return epsOut;
-    }
-
-    @Override
-    void bindGradients(int index, Gradient g) {
-      Map<String, INDArray> grads = gradientViews(layer);
-      // W and b are frozen: their gradients are 0, as the layer itself assigns them.
-      grads.get(LoRADenseLayer.WEIGHT_KEY).assign(0.0);
-      grads.get(LoRADenseLayer.BIAS_KEY).assign(0.0);
-      gradA = FloatMat.of(grads.get(LoRADenseLayer.LORA_A_KEY));
-      gradB = FloatMat.of(grads.get(LoRADenseLayer.LORA_B_KEY));
-      for (String key :
-          List.of(
-              LoRADenseLayer.WEIGHT_KEY,
-              LoRADenseLayer.BIAS_KEY,
-              LoRADenseLayer.LORA_A_KEY,
-              LoRADenseLayer.LORA_B_KEY)) {
-        g.setGradientFor(index + "_" + key, grads.get(key));
-      }
-    }
-  }
-
-  /**
-   * DL4J's LossLayer: no parameters; softmax at inference, the loss gradient passed down in
-   * training.
-   */
-  private static final class LossStep extends Step {
-    @Override
-    Set<String> trainedParams() {
-      return Set.of();
-    }
-
-    @Override
-    FloatMat forward(FloatMat in, boolean training) {
-      this.in = in;
-      if (training) {
-        this.out = in;
-        return in;
-      }
-      FloatMat probs = buffers.get(0, in.rows, in.cols);
-      Kernels.copy(in, probs);
-      Kernels.softmax(probs);
-      this.out = probs;
-      return probs;
-    }
-
-    @Override
-    FloatMat backward(FloatMat eps, boolean inputGradient) {
-      return eps;
-    }
-
-    @Override
-    void bindGradients(int index, Gradient g) {
-      // no parameters
-    }
+  private static boolean enabled(String engine) {
+    return switch (engine) {
+      case "lean" -> true;
+      case "dl4j" -> false;
+      default ->
+          throw new IllegalStateException(
+              "Invalid -D"
+                  + ENGINE_PROPERTY
+                  + "="
+                  + engine
+                  + " (use lean, the default, or dl4j for DL4J's own fit and output)");
+    };
   }
 }
