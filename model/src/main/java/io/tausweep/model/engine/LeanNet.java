@@ -58,8 +58,6 @@ public final class LeanNet implements AutoCloseable {
    */
   public static final String ENGINE_PROPERTY = "tausweep.engine";
 
-  private static final boolean ENABLED = enabled(System.getProperty(ENGINE_PROPERTY, "lean"));
-
   private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
 
   private final MultiLayerNetwork net;
@@ -161,7 +159,9 @@ public final class LeanNet implements AutoCloseable {
    * @return the executor, or empty when DL4J's own path must be used
    */
   public static Optional<LeanNet> compile(MultiLayerNetwork net) {
-    return ENABLED ? LeanNetCompiler.compile(net) : Optional.empty();
+    return enabled(System.getProperty(ENGINE_PROPERTY, "lean"))
+        ? LeanNetCompiler.compile(net)
+        : Optional.empty();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.tausweep.model.method;
 
 import io.tausweep.model.arch.Mlp;
+import io.tausweep.model.arch.TauGateKernel;
 import io.tausweep.model.arch.TauGateLayer;
 import io.tausweep.model.arch.TauGates;
 import io.tausweep.model.config.ConfigError;
@@ -9,13 +10,16 @@ import io.tausweep.model.engine.LeanNet;
 import io.tausweep.model.train.Evaluator;
 import io.tausweep.model.train.Split;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -131,14 +135,17 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
       MultiLayerNetwork trained, Split test0, Split testTheta, int batchSize) {
     Pass p0;
     Pass pTheta;
-    try (LeanNet lean =
-        LeanNet.compile(trained)
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "TauGate network not supported by LeanNet: " + trained.summary()))) {
-      p0 = pass(lean, test0, batchSize);
-      pTheta = pass(lean, testTheta, batchSize);
+    Optional<LeanNet> compiled = LeanNet.compile(trained);
+    try {
+      if (compiled.isPresent()) {
+        try (LeanNet lean = compiled.get()) {
+          p0 = pass(lean, test0, batchSize);
+          pTheta = pass(lean, testTheta, batchSize);
+        }
+      } else {
+        p0 = pass(trained, test0, batchSize);
+        pTheta = pass(trained, testTheta, batchSize);
+      }
     } finally {
       TauGates.setHard(trained, false);
     }
@@ -174,16 +181,73 @@ public record TauGate(double learningRate, double sharpness, double tauInit, dou
    */
   private record Pass(double soft, double hard, double[][] firing) {}
 
-  private static Pass pass(LeanNet lean, Split data, int batchSize) {
-    MultiLayerNetwork net = lean.network();
+  /** {@link #pass(LeanNet, Split, int)} through DL4J's own forward passes (the reference path). */
+  private static Pass pass(MultiLayerNetwork net, Split data, int batchSize) {
+    int gates = GATE_LAYERS.length;
+    double[][] firing = emptyFiring();
+    double[] perClass = firing[2 * gates];
+    long soft = 0;
+    long hard = 0;
+    try {
+      for (int start = 0; start < data.size(); start += batchSize) {
+        int rows = Math.min(batchSize, data.size() - start);
+        INDArray x = Evaluator.rows(data, start, rows);
+        int[] labels = Arrays.copyOfRange(data.y(), start, start + rows);
+        for (int label : labels) {
+          perClass[label]++;
+        }
+        TauGates.setHard(net, false);
+        List<INDArray> acts = net.feedForward(x, false);
+        soft += correct(acts.get(acts.size() - 1), labels);
+        for (int g = 0; g < gates; g++) {
+          // feedForward lists the input first, so layer L's input is entry L.
+          float[][] z = acts.get(GATE_LAYERS[g]).toFloatMatrix();
+          int[] tauKeys =
+              TauGateKernel.thresholdKeys(
+                  net.getParam(GATE_LAYERS[g] + "_" + TauGateLayer.TAU_KEY).toFloatVector());
+          for (int r = 0; r < rows; r++) {
+            for (int u = 0; u < Mlp.HIDDEN; u++) {
+              int open = TauGateKernel.open(Float.floatToRawIntBits(z[r][u]), tauKeys[u]);
+              firing[g][u] += open;
+              firing[gates + g][labels[r] * Mlp.HIDDEN + u] += open;
+            }
+          }
+        }
+        TauGates.setHard(net, true);
+        hard += correct(net.output(x, false), labels);
+      }
+    } finally {
+      TauGates.setHard(net, false);
+    }
+    return new Pass((double) soft / data.size(), (double) hard / data.size(), firing);
+  }
+
+  private static long correct(INDArray out, int[] labels) {
+    int[] pred = out.argMax(1).toIntVector();
+    long correct = 0;
+    for (int i = 0; i < labels.length; i++) {
+      correct += pred[i] == labels[i] ? 1 : 0;
+    }
+    return correct;
+  }
+
+  /** Per gate layer, counts per unit and per (class, unit); then the images per class. */
+  private static double[][] emptyFiring() {
     int gates = GATE_LAYERS.length;
     double[][] firing = new double[2 * gates + 1][];
     for (int g = 0; g < gates; g++) {
       firing[g] = new double[Mlp.HIDDEN];
       firing[gates + g] = new double[Mlp.CLASSES * Mlp.HIDDEN];
     }
-    double[] perClass = new double[Mlp.CLASSES];
-    firing[2 * gates] = perClass;
+    firing[2 * gates] = new double[Mlp.CLASSES];
+    return firing;
+  }
+
+  private static Pass pass(LeanNet lean, Split data, int batchSize) {
+    MultiLayerNetwork net = lean.network();
+    int gates = GATE_LAYERS.length;
+    double[][] firing = emptyFiring();
+    double[] perClass = firing[2 * gates];
     long soft = 0;
     long hard = 0;
     try (Evaluator.Batches batches = new Evaluator.Batches(lean, data, batchSize)) {

@@ -294,4 +294,24 @@ class LeanNetTest {
     }
     return y;
   }
+
+  @Test
+  void theEnginePropertySwitchesTheLeanPathOff() {
+    MultiLayerNetwork net = Mlp.initialised(5, new Adam(1e-3), new Adam(1e-3));
+    String before = System.getProperty(LeanNet.ENGINE_PROPERTY);
+    try {
+      System.setProperty(LeanNet.ENGINE_PROPERTY, "dl4j");
+      assertThat(LeanNet.compile(net)).isEmpty();
+      System.setProperty(LeanNet.ENGINE_PROPERTY, "lean");
+      assertThat(LeanNet.compile(net)).isPresent();
+      System.setProperty(LeanNet.ENGINE_PROPERTY, "fast");
+      assertThatThrownBy(() -> LeanNet.compile(net)).hasMessageContaining("-Dtausweep.engine=fast");
+    } finally {
+      if (before == null) {
+        System.clearProperty(LeanNet.ENGINE_PROPERTY);
+      } else {
+        System.setProperty(LeanNet.ENGINE_PROPERTY, before);
+      }
+    }
+  }
 }
