@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Turns one bench/run result directory into a Markdown section, prints it, and puts it into BENCHMARKS.md.
+"""Turns one bench/run result directory into a Markdown report, prints it, and files it under docs/benchmarks/.
 
-Usage: bench/report.py RESULT_DIR [--label NAME] [--update BENCHMARKS.md]
-The section sits between <!-- bench:NAME:start --> and <!-- bench:NAME:end --> markers: a rerun with
-the same label replaces it; a new label is inserted before the marker <!-- bench:sections-end -->,
-or at the end of the file.
+Usage: bench/report.py RESULT_DIR [--label NAME] [--docs docs/benchmarks] [--sweep-conf FILE] [--command TEXT]
+With --docs DIR the report goes to DIR/<YYYY-MM-DD>-<commit>[-<label>].md (the date of the run's paper.conf step;
+the commit as `git rev-parse --short HEAD`, "-dirty" added when the work tree differs from it; a rerun with the
+same date, commit and label replaces the file), and its line, newest first, into the index DIR/README.md (between
+its <!-- runs:start --> and <!-- runs:end --> markers; created if missing). BENCHMARKS.md is never touched: its
+current figures are updated by hand when a run becomes the reference.
 """
 import argparse
 import datetime
@@ -12,6 +14,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 
 METHODS = ["foundation", "frozen", "bitfit", "taugate", "lora", "full_ft"]
 
@@ -80,18 +83,40 @@ def best_sweep(d, n):
     return best
 
 
-def section(d, label, root, sweep_conf):
+LABEL = re.compile(r"^[A-Za-z0-9._-]+$")
+RUNS_START, RUNS_END = "<!-- runs:start -->", "<!-- runs:end -->"
+INDEX_HEADER = """# Benchmark history
+
+One report per `bench/run` (written by `bench/report.py`) and one write-up per piece of measured work (what the
+profiles showed, what changed, what was tried and not taken), each named by date and commit, newest first. A line
+gives the time the run ended (for a write-up, the time it was written), the commit (`+dirty`: the work tree had
+changes not yet committed) and a summary. The current figure of each target, and how to run the benchmarks, are in
+[BENCHMARKS.md](../../BENCHMARKS.md).
+
+"""
+
+
+def run_time(d):
+    """When the run was made: the time its paper.conf step finished."""
+    return datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(d, "paper.json")))
+
+
+def report_name(when, version, label):
+    """<YYYY-MM-DD>-<commit>[-dirty][-<label>].md"""
+    return f"{when:%Y-%m-%d}-{version.replace('+', '-')}" + (f"-{label}" if label else "") + ".md"
+
+
+def section(d, label, root, sweep_conf, command):
+    """The report as (title, body lines, one-phrase summary for the index)."""
     cells, peer = merge_rounds(d, "cells"), merge_rounds(d, "peer")
     s1, s2, paper = best_sweep(d, 1), best_sweep(d, 2), load(d, "paper.json")
     m = cells["machine"]
     ceiling = cells["sgemm"]["gflops"]
     jrow = {c["method"]: c for c in cells["cells"]}
     prow = {c["method"]: c for c in peer["cells"]}
-    when = datetime.datetime.fromtimestamp(os.path.getmtime(os.path.join(d, "paper.json")))
-    out = [f"<!-- bench:{label}:start -->",
-           f"### {label}: {when:%Y-%m-%d %H:%M}, commit {git_version(root)}",
-           "",
-           f"`bench/run --label {label}` on {m['cpu_model']}, {m['cores']} cores, Java {m['java']}; "
+    when = run_time(d)
+    title = f"# `bench/run`: {when:%Y-%m-%d %H:%M}, commit {git_version(root)}" + (f" ({label})" if label else "")
+    out = [f"`{command}` on {m['cpu_model']}, {m['cores']} cores, Java {m['java']}; "
            f"OMP_NUM_THREADS={m['omp_num_threads']}, ND4J {m['nd4j_master_threads']} thread(s), BLAS "
            f"{m['nd4j_blas_threads']}, OPENBLAS_CORETYPE={m.get('openblas_coretype')}; NumPy {peer['numpy']} with OPENBLAS_NUM_THREADS="
            f"{peer['threads']['OPENBLAS_NUM_THREADS']}. Load average (1 min) {m['load_avg_1min']:.1f} at the "
@@ -175,37 +200,62 @@ def section(d, label, root, sweep_conf):
             f"train+eval: {verdict(s2['outside_of_slots'] < 0.1)} ({100 * s2['outside_of_slots']:.1f}% of slot "
             f"time, {100 * s2['outside_in_tasks']:.1f}% of task time on local[2])",
             f"- paper.conf <= 30 s wall: {verdict(paper['wall_s'] <= 30)} ({paper['wall_s']:.1f} s); peak RSS "
-            f"< 2 GiB: {verdict(paper['peak_rss_mib'] < 2048)} ({paper['peak_rss_mib']:.0f} MiB)",
-            f"<!-- bench:{label}:end -->"]
-    return "\n".join(out)
+            f"< 2 GiB: {verdict(paper['peak_rss_mib'] < 2048)} ({paper['peak_rss_mib']:.0f} MiB)"]
+    summary = (f"`{command}` on {m['cpu_model']}: SGEMM {ceiling:.1f} GFLOP/s, worst {worst} {ratios[worst]:.2f}x NumPy, "
+               f"Full FT {100 * ft_frac:.0f}% of the ceiling, local[2] {speedup:.2f}x local[1] over {s1['cells']:,} cells, "
+               f"paper.conf {paper['wall_s']:.1f} s and {paper['peak_rss_mib']:.0f} MiB")
+    return title, out, summary
 
 
-def update(path, label, text):
-    start, end = f"<!-- bench:{label}:start -->", f"<!-- bench:{label}:end -->"
-    doc = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
-    if pattern.search(doc):
-        doc = pattern.sub(lambda _: text, doc)
-    elif "<!-- bench:sections-end -->" in doc:
-        doc = doc.replace("<!-- bench:sections-end -->", text + "\n\n<!-- bench:sections-end -->")
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+def index_key(line):
+    """Sort key of an index line "- YYYY-MM-DD[ HH:MM], ...": its date and time."""
+    m = re.match(r"- (\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}))?", line)
+    return (m.group(1), m.group(2) or "") if m else ("", "")
+
+
+def update_index(path, name, line):
+    """Puts `line` (the entry of report file `name`) into the index at `path`, replacing the file's old entry;
+    entries newest first."""
+    doc = open(path).read() if os.path.exists(path) else INDEX_HEADER
+    if RUNS_START not in doc or RUNS_END not in doc:
+        doc = doc.rstrip("\n") + f"\n\n{RUNS_START}\n{RUNS_END}\n"
+    head, rest = doc.split(RUNS_START, 1)
+    body, tail = rest.split(RUNS_END, 1)
+    entries = [x for x in body.split("\n") if x.strip() and f"]({name})" not in x]
+    entries.append(line)
+    entries.sort(key=index_key, reverse=True)
     with open(path, "w") as f:
-        f.write(doc)
+        f.write(head + RUNS_START + "\n" + "\n".join(entries) + "\n" + RUNS_END + tail)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("dir")
-    ap.add_argument("--label", default="latest")
-    ap.add_argument("--update")
+    ap.add_argument("--label", default="", help="optional; added to the report's file name")
+    ap.add_argument("--docs", help="the history directory (docs/benchmarks): write the report and its index line there")
     ap.add_argument("--sweep-conf", default="bench/conf/sweep1200.conf", help="the sweep bench/run ran (for the text)")
+    ap.add_argument("--command", help="the bench/run command line, as the report shows it")
     a = ap.parse_args()
+    if a.label and not LABEL.match(a.label):
+        ap.error(f"invalid --label: {a.label} (letters, digits, . _ - only)")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    text = section(a.dir, a.label, root, a.sweep_conf)
-    print(text)
-    if a.update:
-        update(a.update, a.label, text)
+    command = a.command or ("bench/run" + (f" --label {a.label}" if a.label else ""))
+    title, body, summary = section(a.dir, a.label, root, a.sweep_conf, command)
+    text = title + "\n\n" + "\n".join(body) + "\n"
+    print(text, end="")
+    if a.docs:
+        when, version = run_time(a.dir), git_version(root)
+        name = report_name(when, version, a.label)
+        path = os.path.join(a.docs, name)
+        os.makedirs(a.docs, exist_ok=True)
+        replaced = os.path.exists(path)
+        with open(path, "w") as f:
+            f.write(text)
+        index = os.path.join(a.docs, "README.md")
+        update_index(index, name, f"- {when:%Y-%m-%d %H:%M}, {version}: [{summary}]({name})")
+        print(f"bench: {'replaced' if replaced else 'wrote'} {path} and its line in {index}", file=sys.stderr)
+        print("bench: BENCHMARKS.md is unchanged; if this run is the new reference, update its current figures "
+              "by hand", file=sys.stderr)
 
 
 if __name__ == "__main__":
