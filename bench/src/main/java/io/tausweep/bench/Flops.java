@@ -28,10 +28,8 @@ import io.tausweep.model.arch.Mlp;
  *       for Full FT and the foundation, and reuses the split's product for the others.
  * </ul>
  *
- * Before the {@code session4} run this class counted every method's forward at the full 784 columns
- * on every step and accuracy pass, which credited BitFit, TauGate and LoRA with first-layer
- * products they never compute (they showed 50-54% "of the ceiling") and Full FT with the blank
- * columns of its accuracy passes.
+ * Counting the full 784 columns instead would credit BitFit, TauGate and LoRA with first-layer
+ * products they never compute, and Full FT with the blank columns of its accuracy passes.
  */
 public final class Flops {
   /** Multiply-adds of one forward pass of the plain MLP. */

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * Row-major work arrays of one layer, per slot and shape (a minibatch size), allocated once outside
  * any workspace. A slot holds a handful of shapes (full and last training batches, evaluation
- * batches), found by a linear scan: several lookups a step, where a map keyed by a record cost 3%
- * of a Full FT step.
+ * batches), found by a linear scan, which is cheaper than a map keyed by a record for the several
+ * lookups of every step.
  */
 final class Buffers {
   private FloatMat[][] slots = new FloatMat[0][];

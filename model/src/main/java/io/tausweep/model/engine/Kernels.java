@@ -9,10 +9,10 @@ import java.nio.IntBuffer;
  * The element-wise parts of {@link LeanNet}'s forward and backward passes as plain loops over
  * row-major {@link FloatMat}s, a row (or chunk) at a time through small heap arrays (element-wise
  * access to the off-heap buffers compiled to code several times slower): a few microseconds per [64
- * x 128] array, where the same work as ND4J ops costs 20-160 us a call at this size
- * (BENCHMARKS.md). Each loop runs in one fixed order, so results are the same on every run. The
- * math is the one the DL4J layers compute ({@link TauGateLayerImpl}, {@link LoRADenseLayerImpl},
- * DL4J's dense, output and MCXENT code); {@code LeanNetTest} checks the two against each other.
+ * x 128] array, where the same work as ND4J ops costs 20-160 us a call at this size. Each loop runs
+ * in one fixed order, so results are the same on every run. The math is the one the DL4J layers
+ * compute ({@link TauGateLayerImpl}, {@link LoRADenseLayerImpl}, DL4J's dense, output and MCXENT
+ * code); {@code LeanNetTest} checks the two against each other.
  *
  * <p>Row vectors (biases, tau, gamma, their gradients) are [1, n]; matrices are [batch, n] in
  * row-major order.
@@ -44,10 +44,10 @@ final class Kernels {
   /**
    * {@code delta = eps * 1[act > 0]}: ReLU's derivative, read off the activated output. As
    * integers: an activation {@code max(x, 0)} is positive exactly when its bit pattern is a
-   * positive int, and {@link #positiveMask} is then all ones (else 0), which masks eps's bits; a
-   * branch on the float comparison, mispredicted for about half of the units, cost 8% of a Full FT
-   * step (the results are the same bit for bit; only a NaN activation, after which training fails
-   * anyway, passes eps where the comparison gave 0).
+   * positive int, and {@link #positiveMask} is then all ones (else 0), which masks eps's bits, with
+   * no branch on the float comparison, which is mispredicted for about half of the units (the
+   * results are the same bit for bit; only a NaN activation, after which training fails anyway,
+   * passes eps where the comparison gave 0).
    */
   static void reluMask(FloatMat act, FloatMat eps, FloatMat delta) {
     int cols = act.cols;

@@ -10,14 +10,13 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Uninitialised float work arrays, kept per thread for the next cell once a cell is done with them.
  * A cell's work arrays (its layers' batch buffers, the evaluation's first-layer rows, the training
- * batches) live off the JVM heap; freed at each cell's end, their memory went back to the C
- * allocator and from there, a megabyte at a time, to the operating system, and the next cell took
- * page faults to get it back: in a {@code local[2]} sweep the cell tasks spent a tenth of their
- * first seconds' CPU in the kernel, most of it on those faults (BENCHMARKS.md, ninth pass). {@link
- * #give} keeps an array on the giving thread's list, up to {@value #MAX_BYTES_PER_THREAD} bytes
- * (the least recently given are freed first), and {@link #take} hands one of the same shape back.
- * Contents are undefined either way, as they are for a fresh uninitialised array, so a result never
- * depends on which array a cell got.
+ * batches) live off the JVM heap; freed at each cell's end, their memory would go back to the C
+ * allocator and from there, a megabyte at a time, to the operating system, and the next cell would
+ * take page faults to get it back (a tenth of a {@code local[2]} sweep's early CPU). {@link #give}
+ * keeps an array on the giving thread's list, up to {@value #MAX_BYTES_PER_THREAD} bytes (the least
+ * recently given are freed first), and {@link #take} hands one of the same shape back. Contents are
+ * undefined either way, as they are for a fresh uninitialised array, so a result never depends on
+ * which array a cell got.
  */
 public final class WorkArrays {
   /** The most bytes one thread keeps for later (a TauGate cell's arrays take about 10 MB). */
