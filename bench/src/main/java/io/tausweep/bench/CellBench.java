@@ -90,8 +90,7 @@ public final class CellBench {
     for (int rep = -warmup; rep < reps; rep++) {
       Evaluator.clearSharedProducts();
       // The foundation's images and initial network are made before the clock starts, as the NumPy
-      // peer makes
-      // its own (in a sweep they are a foundation task's, once per foundation).
+      // peer makes its own (in a sweep they are a foundation task's, once per foundation).
       Split foundationImages = data.foundation(seed, angle);
       MultiLayerNetwork initial = Experiment.foundationNetwork(budget, seed);
       Clock c = new Clock();
@@ -221,8 +220,7 @@ public final class CellBench {
     Budget b = data.budget();
     MultiLayerNetwork net = m.prepare(foundation, m.usesLambda() ? 0.0 : null, seed);
     // Timed as the first cell of its foundation: no first-layer products from earlier cells (a
-    // sweep's later
-    // cells of the same foundation reuse them; the sweep figures below include that).
+    // sweep's later cells of the same foundation reuse them; the sweep figures below include that).
     Evaluator.clearSharedProducts();
     Clock c = new Clock();
     if (m.trains()) {

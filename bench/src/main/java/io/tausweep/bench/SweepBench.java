@@ -127,12 +127,9 @@ public final class SweepBench {
     r.put("outside_of_slots", 1 - trainEval / (cellPhase * cores));
     r.put("peak_rss_mib", peakRss);
     // The second half of the cells (by end time): the rate once the JVM's warm-up (JIT compilation)
-    // is mostly
-    // behind it. A diagnostic beside cells_per_s, which stays the figure of record. A task runs a
-    // few cells, so the
-    // halves and the timeline's points are cut at the task that holds their last cell, and CPU and
-    // task time are
-    // per cell.
+    // is mostly behind it. A diagnostic beside cells_per_s, which stays the figure of record. A
+    // task runs a few cells, so the halves and the timeline's points are cut at the task that holds
+    // their last cell, and CPU and task time are per cell.
     long[][] ends =
         TaskTimes.CELL_ENDS.stream()
             .sorted(java.util.Comparator.comparingLong(e -> e[0]))
@@ -152,9 +149,8 @@ public final class SweepBench {
     }
     if (ends.length >= 4) {
       // Executor CPU per cell in each half: the second half's difference between masters is what
-      // sharing the
-      // machine costs a cell (caches, memory) once the code is compiled; the first half's adds the
-      // warm-up.
+      // sharing the machine costs a cell (caches, memory) once the code is compiled; the first
+      // half's adds the warm-up.
       int half = 0;
       long firstCells = 0;
       double firstCpu = 0;
@@ -170,9 +166,8 @@ public final class SweepBench {
           "cells_per_s_second_half",
           secondCells / ((ends[ends.length - 1][0] - ends[half - 1][0]) / 1e3));
       // The rate from the phase's start to the end of the task that holds the FIRST_CELLS-th cell
-      // (end order): what
-      // a sweep of that size would have read, warm-up and all, for comparison with the earlier
-      // runs.
+      // (end order): what a sweep of that size would have read, warm-up and all, for comparison
+      // with the earlier runs.
       if (cells > FIRST_CELLS) {
         long n = 0;
         int i = 0;

@@ -54,8 +54,7 @@ public final class SparkSessions {
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     settings.forEach(conf::set);
     // A driver that a standalone worker launched (cluster deploy mode) gets the cluster's secret in
-    // its environment,
-    // as executors do, never on a command line; SparkContext wants it in the conf.
+    // its environment, as executors do, never on a command line; SparkContext wants it in the conf.
     String secret = System.getenv(AUTH_SECRET_ENV);
     if (conf.getBoolean("spark.authenticate", false)
         && !conf.contains("spark.authenticate.secret")

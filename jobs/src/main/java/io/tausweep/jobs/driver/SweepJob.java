@@ -346,10 +346,8 @@ public final class SweepJob {
     failOnce.remove("");
     int slots = Math.max(1, jsc.defaultParallelism());
     // Batches start at 4 cells per slot (at least 16) and then grow to about BATCH_SECONDS of work
-    // at the rate
-    // measured so far: a commit writes three small Parquet files per batch, so a large sweep makes
-    // a few files a
-    // minute, not a few a second.
+    // at the rate measured so far: a commit writes three small Parquet files per batch, so a large
+    // sweep makes a few files a minute, not a few a second.
     int minBatch = Math.max(slots * 4, 16);
     int batchSize = minBatch;
     long startNanos = System.nanoTime();
@@ -359,8 +357,8 @@ public final class SweepJob {
     int next = 0;
     while (next < todo.size() || !inFlight.isEmpty()) {
       // Batches in flight keep every slot busy across a batch boundary and while the driver commits
-      // a finished
-      // batch (the driver writes the files itself, ParquetAppender: commits take no slot time).
+      // a finished batch (the driver writes the files itself, ParquetAppender: commits take no slot
+      // time).
       while (next < todo.size() && inFlight.size() < IN_FLIGHT) {
         List<CellTask> batch = todo.subList(next, Math.min(next + batchSize, todo.size()));
         next += batch.size();

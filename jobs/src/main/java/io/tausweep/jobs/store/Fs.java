@@ -160,8 +160,7 @@ final class Fs {
       return false;
     } catch (IOException e) {
       // HDFS reports a lost race as a RemoteException wrapping FileAlreadyExistsException, and S3A
-      // a failed
-      // precondition with its own message.
+      // a failed precondition with its own message.
       if (fs.exists(p)
           && (String.valueOf(e.getMessage()).contains("already exists")
               || String.valueOf(e.getMessage()).contains("412"))) {

@@ -303,8 +303,7 @@ class BadInputTest {
         .startsWith("error: Cannot write the runs table under " + out + ": ")
         .contains("rerun the same command: committed cells are kept");
     // The batch's epochs file, written before the runs table failed, was taken back out: only the
-    // foundation's
-    // epochs (committed before any cell ran) remain, and no hidden temporary file.
+    // foundation's epochs (committed before any cell ran) remain, and no hidden temporary file.
     assertThat(files(out.resolve("epochs")))
         .hasSize(1)
         .noneMatch(f -> f.getFileName().toString().startsWith("."));

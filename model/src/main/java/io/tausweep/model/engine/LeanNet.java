@@ -124,12 +124,10 @@ public final class LeanNet implements AutoCloseable {
     INDArray flat = net.getGradientsViewArray();
     updater = net.getUpdater();
     // The Gradient DL4J's backprop hands its updater (the flattened view plus one entry per
-    // parameter), except
-    // that gradient() returns the updater's own view array: DefaultGradient returns a reshaped copy
-    // of the
-    // view object, which sends BaseMultiLayerUpdater down its "external gradient" path, re-slicing
-    // every
-    // parameter's view on every step. Both paths run the same updater ops on the same memory.
+    // parameter), except that gradient() returns the updater's own view array: DefaultGradient
+    // returns a reshaped copy of the view object, which sends BaseMultiLayerUpdater down its
+    // "external gradient" path, re-slicing every parameter's view on every step. Both paths run the
+    // same updater ops on the same memory.
     boolean internal =
         updater instanceof BaseMultiLayerUpdater<?> u && u.getFlattenedGradientsView() == flat;
     gradient = internal ? new ViewGradient(flat) : new DefaultGradient(flat);
@@ -225,8 +223,7 @@ public final class LeanNet implements AutoCloseable {
     }
 
     // As StochasticGradientDescent.optimize: the updater turns gradients into updates in place,
-    // then
-    // params -= update, with the same iteration and epoch counters.
+    // then params -= update, with the same iteration and epoch counters.
     int iteration = BaseOptimizer.getIterationCount(net);
     int epochCount = BaseOptimizer.getEpochCount(net);
     if (activeBlocks == null) {
@@ -234,8 +231,7 @@ public final class LeanNet implements AutoCloseable {
       FloatMat.axpy(-1f, update1d, params1d);
     } else {
       // BaseMultiLayerUpdater.update (divide by the minibatch, no gradient normalization here, each
-      // block's
-      // updater in place) and params -= update, minus the blocks whose update is 0 (see
+      // block's updater in place) and params -= update, minus the blocks whose update is 0 (see
       // ActiveBlock#select).
       for (ActiveBlock b : activeBlocks) {
         b.apply(iteration, epochCount, mb);

@@ -48,10 +48,8 @@ final class TauGateStep extends Step {
     }
     g = buffers.get(1, z.rows, z.cols);
     // Only a sparsity penalty needs the gates of units whose ReLU is off (their output is 0
-    // whatever the
-    // gate, and without the penalty their gradients are 0 too): elsewhere those gates are
-    // skipped, as in
-    // inference, which halves the exponentials and changes no number.
+    // whatever the gate, and without the penalty their gradients are 0 too): elsewhere those gates
+    // are skipped, as in inference, which halves the exponentials and changes no number.
     boolean allGates = c.getLambda() != 0.0;
     double sum = Kernels.tauGateForward(z, tau, gamma, c.getSharpness(), hard, allGates, g, out);
     layer.setLastPenalty(

@@ -108,8 +108,8 @@ public final class Trainer {
       this.full = Math.min(batchSize, data.size());
       this.yb = new float[full * Mlp.CLASSES];
       // A network that keeps its first layer's W (BitFit, TauGate, LoRA) trains from the split's
-      // product X W,
-      // computed once (and shared with the other cells of the foundation), not per step.
+      // product X W, computed once (and shared with the other cells of the foundation), not per
+      // step.
       this.product =
           lean != null && lean.firstLayerWeights().isPresent() && !lean.trainsFirstLayerWeights()
               ? FirstLayerProducts.of(lean, data)

@@ -105,8 +105,7 @@ class LeanNetTest {
     }
 
     // Parameters moved by up to lr per step; the two paths end within float rounding of each other
-    // (measured:
-    // at most 3e-5 after these 7 Adam steps, for TauGate with lr 3e-2).
+    // (measured: at most 3e-5 after these 7 Adam steps, for TauGate with lr 3e-2).
     assertThat(maxAbsDiff(lean.params(), start))
         .as(name + " training moved the parameters")
         .isGreaterThan(1e-4);

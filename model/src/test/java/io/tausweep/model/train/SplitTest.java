@@ -10,8 +10,7 @@ class SplitTest {
   @Test
   void nonBlankColumnsAreTheColumnsSomeImageUses() {
     // Three images of five features: column 1 is used by the first image only, column 4 by the last
-    // only,
-    // column 2 holds -0 (zero), the others are blank.
+    // only, column 2 holds -0 (zero), the others are blank.
     float[] x = {
       0f, 0.5f, 0f, 0f, 0f,
       0f, 0f, -0f, 0f, 0f,
