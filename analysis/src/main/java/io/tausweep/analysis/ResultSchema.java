@@ -1,5 +1,6 @@
 package io.tausweep.analysis;
 
+import io.tausweep.model.method.Methods;
 import java.util.List;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -47,7 +48,7 @@ public final class ResultSchema {
                 "method",
                 DataTypes.StringType,
                 false,
-                "frozen | bitfit | taugate | lora | full_ft (partition column)"),
+                String.join(" | ", Methods.ids()) + " (partition column)"),
             field("seed", DataTypes.LongType, false, "seed of subsets, init and shuffling"),
             field(
                 "angle_deg",
@@ -230,11 +231,7 @@ public final class ResultSchema {
         new java.util.ArrayList<>(
             List.of(
                 field("sweep", DataTypes.StringType, false, "sweep name"),
-                field(
-                    "method",
-                    DataTypes.StringType,
-                    false,
-                    "frozen | bitfit | taugate | lora | full_ft"),
+                field("method", DataTypes.StringType, false, String.join(" | ", Methods.ids())),
                 field(
                     "angle_deg",
                     DataTypes.DoubleType,

@@ -1,5 +1,6 @@
 package io.tausweep.analysis;
 
+import io.tausweep.model.method.Methods;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
@@ -15,8 +16,7 @@ public final class Table1 {
   private Table1() {}
 
   /** Methods in the paper's row order; unknown methods sort after them. */
-  public static final List<String> METHOD_ORDER =
-      List.of("frozen", "bitfit", "taugate", "lora", "full_ft");
+  public static final List<String> METHOD_ORDER = Methods.ids();
 
   /**
    * The SQL behind the table, for one sweep (a string literal is bound by {@link #query}). Columns

@@ -7,13 +7,19 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * One way of specialising a frozen foundation to a new mode. Implementations are immutable records
- * of their hyperparameters, so a method's {@code toString()} names everything that decides its
- * result and goes into the cell id.
+ * of their hyperparameters; {@link #spec()} names everything that decides a method's result, in the
+ * canonical form that goes into the cell id.
  */
 public interface AdaptationMethod extends Serializable {
 
   /** Stable lower-case id used in configs, cell ids and the {@code method} column. */
   String id();
+
+  /**
+   * The method and every hyperparameter that decides its result, as {@link Spec} writes them: the
+   * cell id hashes this text, so it must change exactly when results would.
+   */
+  String spec();
 
   /**
    * Builds the network this method trains. The foundation is left untouched; the returned network

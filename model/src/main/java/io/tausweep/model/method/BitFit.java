@@ -12,6 +12,12 @@ import org.nd4j.linalg.learning.config.Sgd;
  */
 public record BitFit(double learningRate) implements AdaptationMethod {
   public static final String ID = "bitfit";
+
+  @Override
+  public String spec() {
+    return Spec.of("BitFit").with("learningRate", learningRate).text();
+  }
+
   public static final String LEARNING_RATE = "method.bitfit.learning-rate";
   public static final double LEARNING_RATE_DEFAULT = 3e-3;
 

@@ -10,6 +10,11 @@ public record Frozen() implements AdaptationMethod {
   public static final String ID = "frozen";
 
   @Override
+  public String spec() {
+    return Spec.of("Frozen").text();
+  }
+
+  @Override
   public String id() {
     return ID;
   }

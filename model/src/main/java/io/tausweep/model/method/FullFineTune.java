@@ -11,6 +11,12 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public record FullFineTune(double learningRate) implements AdaptationMethod {
   public static final String ID = "full_ft";
+
+  @Override
+  public String spec() {
+    return Spec.of("FullFineTune").with("learningRate", learningRate).text();
+  }
+
   public static final String LEARNING_RATE = "method.full_ft.learning-rate";
   public static final double LEARNING_RATE_DEFAULT = 5e-4;
 

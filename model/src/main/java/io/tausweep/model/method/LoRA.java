@@ -19,6 +19,16 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public record LoRA(double learningRate, int rank, double alpha) implements AdaptationMethod {
   public static final String ID = "lora";
+
+  @Override
+  public String spec() {
+    return Spec.of("LoRA")
+        .with("learningRate", learningRate)
+        .with("rank", rank)
+        .with("alpha", alpha)
+        .text();
+  }
+
   public static final String LEARNING_RATE = "method.lora.learning-rate";
   public static final double LEARNING_RATE_DEFAULT = 5e-4;
   public static final String RANK = "method.lora.rank";

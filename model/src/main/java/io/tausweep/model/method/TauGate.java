@@ -32,6 +32,17 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public record TauGate(double learningRate, double sharpness, double tauInit, double gammaInit)
     implements AdaptationMethod {
   public static final String ID = "taugate";
+
+  @Override
+  public String spec() {
+    return Spec.of("TauGate")
+        .with("learningRate", learningRate)
+        .with("sharpness", sharpness)
+        .with("tauInit", tauInit)
+        .with("gammaInit", gammaInit)
+        .text();
+  }
+
   public static final String LEARNING_RATE = "method.taugate.learning-rate";
   public static final double LEARNING_RATE_DEFAULT = 3e-3;
   public static final String SHARPNESS = "method.taugate.sharpness";

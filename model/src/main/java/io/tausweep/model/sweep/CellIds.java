@@ -7,6 +7,14 @@ import io.tausweep.model.method.AdaptationMethod;
  * Deterministic ids of foundations and cells: a SHA-256 prefix of everything that decides the
  * result (dataset, seed, angle, budget, method and its hyperparameters, lambda, and the version of
  * the training algorithm). Equal ids mean interchangeable results, across runs and machines.
+ *
+ * <p>The hashed text is a canonical encoding with explicit names: {@code v<version>;<dataset>;
+ * arch=784-128-128-10;seed=<s>;angle=<a>;<foundation budget>} for a foundation and {@code
+ * v<version>;<foundation id>;<method spec>;lambda=<l>;<specialization budget>;eval=<n>} for a cell
+ * ({@link AdaptationMethod#spec()}, {@link Budget#foundationKey()}, {@link
+ * Budget#specializeKey()}). {@code CellIdsTest} pins the ids of conf/paper.conf: a change to any
+ * part of the encoding must bump {@link #ALGORITHM_VERSION}, since resume treats a new id as a new
+ * cell.
  */
 public final class CellIds {
   /** Bump when a change to training or evaluation changes results for the same settings. */
@@ -44,7 +52,7 @@ public final class CellIds {
                     + ";"
                     + foundationId(seed, angleDeg, budget)
                     + ";"
-                    + method
+                    + method.spec()
                     + ";lambda="
                     + lambda
                     + ";"
