@@ -14,17 +14,12 @@ import io.tausweep.jobs.task.Grid.CellTask;
 import io.tausweep.jobs.task.Grid.FoundationTask;
 import io.tausweep.jobs.task.Provenance;
 import io.tausweep.jobs.task.SweepTasks;
-import io.tausweep.model.BuildInfo;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
-import io.tausweep.model.method.GateMetrics;
-import io.tausweep.model.method.NeuronStats;
-import io.tausweep.model.sweep.CellRun;
 import io.tausweep.model.sweep.SweepConfig;
 import io.tausweep.model.train.EpochStats;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.sql.Timestamp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -44,7 +39,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.TaskInfo;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
@@ -265,14 +259,15 @@ public final class SweepJob {
         trained++;
         for (EpochStats e : o.epochs()) {
           epochRows.add(
-              RowFactory.create(
-                  cfg.name(),
-                  o.task().id(),
-                  "foundation",
-                  "foundation",
-                  e.epoch(),
-                  e.loss(),
-                  e.trainAccuracy()));
+              ResultRows.toRow(
+                  new ResultRows.Epoch(
+                      cfg.name(),
+                      o.task().id(),
+                      "foundation",
+                      "foundation",
+                      e.epoch(),
+                      e.loss(),
+                      e.trainAccuracy())));
         }
       }
     }
@@ -423,7 +418,7 @@ public final class SweepJob {
     int failed = 0;
     String spark4 = spark.version();
     for (CellOutcome o : outcomes) {
-      Row run = runRow(o, spark4);
+      Row run = ResultRows.runRow(o, cfg.name(), cfg.hash(), spark4);
       if (!o.ok()) {
         failed++;
         LOG.warn(
@@ -434,43 +429,8 @@ public final class SweepJob {
             o.task().angleDeg(),
             o.task().lambda(),
             o.error());
-        batch.add(new SweepStore.CellRows(o.task().id(), run, List.of(), List.of()));
-        continue;
       }
-      List<Row> epochs = new ArrayList<>();
-      List<Row> neurons = new ArrayList<>();
-      for (EpochStats e : o.run().epochs()) {
-        epochs.add(
-            RowFactory.create(
-                cfg.name(),
-                o.task().id(),
-                "specialize",
-                o.task().method().id(),
-                e.epoch(),
-                e.loss(),
-                e.trainAccuracy()));
-      }
-      if (o.run().gates() != null) {
-        for (NeuronStats n : o.run().gates().neurons()) {
-          neurons.add(
-              RowFactory.create(
-                  cfg.name(),
-                  o.task().id(),
-                  o.task().seed(),
-                  o.task().angleDeg(),
-                  o.task().lambda() == null ? 0.0 : o.task().lambda(),
-                  n.layer(),
-                  n.unit(),
-                  n.tau(),
-                  n.gamma(),
-                  n.fireRate0(),
-                  n.fireRateTheta(),
-                  scala.jdk.javaapi.CollectionConverters.asScala(
-                          java.util.Arrays.stream(n.fireRateByClassTheta()).boxed().toList())
-                      .toSeq()));
-        }
-      }
-      batch.add(new SweepStore.CellRows(o.task().id(), run, epochs, neurons));
+      batch.add(ResultRows.cellRows(o, run, cfg.name()));
     }
     // A driver whose lease was taken over must not commit: the new holder runs these cells.
     lease.check();
@@ -485,37 +445,5 @@ public final class SweepJob {
     }
     progress.committed(outcomes.size(), failed);
     return failed;
-  }
-
-  private Row runRow(CellOutcome o, String sparkVersion) {
-    CellTask t = o.task();
-    CellRun r = o.run();
-    GateMetrics g = r == null ? null : r.gates();
-    return RowFactory.create(
-        cfg.name(),
-        t.id(),
-        t.method().id(),
-        t.seed(),
-        t.angleDeg(),
-        t.lambda(),
-        r == null ? 0L : r.trainableParams(),
-        r == null ? null : r.acc0(),
-        r == null ? null : r.accTheta(),
-        g == null ? null : g.acc0Hard(),
-        g == null ? null : g.accThetaHard(),
-        g == null ? null : g.highActFrac(),
-        r == null ? 0.0 : r.trainSeconds(),
-        r == null ? 0.0 : r.evalSeconds(),
-        o.ok() ? "ok" : "failed",
-        o.error(),
-        t.foundationId(),
-        cfg.hash(),
-        BuildInfo.codeVersion(),
-        BuildInfo.dl4jVersion(),
-        sparkVersion,
-        o.provenance().host(),
-        o.provenance().nd4jThreads(),
-        o.provenance().blas(),
-        Timestamp.from(o.startedAt()));
   }
 }

@@ -17,13 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSError;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.hadoop.fs.UnsupportedFileSystemException;
-import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.parquet.example.data.Group;
@@ -49,6 +46,10 @@ import org.apache.spark.sql.types.StructType;
  * between, and {@link #rollBack} deletes them before the next driver commits anything. Committed
  * cell ids are read from the runs files themselves (only the files not seen before, at each
  * commit), so a cell already committed by anyone is never written again.
+ *
+ * <p>Where {@code --out} is and whether it can be used is {@link OutputLocation}'s. This class
+ * keeps the commit protocol's three sides (commit, reading committed cells, roll-back) together,
+ * since they must agree on every file name and order; that is why it runs a little over 500 lines.
  */
 public final class HadoopSweepStore implements SweepStore {
   private static final Logger LOG = LogManager.getLogger(HadoopSweepStore.class);
@@ -79,7 +80,6 @@ public final class HadoopSweepStore implements SweepStore {
       " (free space or make --out writable, then rerun the same command: committed cells are kept)";
 
   private static final Pattern HASH_LINE = Pattern.compile("config hash ([0-9a-f]+)");
-  private static final Pattern URI_LIKE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:/.*");
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final Path root;
@@ -97,13 +97,16 @@ public final class HadoopSweepStore implements SweepStore {
   /** Committed cells per sweep, from the runs files read so far. */
   private final Map<String, Index> indexes = new HashMap<>();
 
-  private HadoopSweepStore(
-      Path root, String display, FileSystem fs, Configuration conf, boolean objectStore) {
-    this.root = root;
-    this.display = display;
-    this.fs = fs;
+  private HadoopSweepStore(OutputLocation at, Configuration conf) {
+    this.root = at.root();
+    this.display = at.display();
+    this.fs = at.fs();
     this.conf = conf;
-    this.objectStore = objectStore;
+    this.objectStore = at.objectStore();
+  }
+
+  private static HadoopSweepStore open(String out, Configuration conf) {
+    return new HadoopSweepStore(OutputLocation.open(out, conf), conf);
   }
 
   /** What is known of one sweep's runs files: their cells and the batches they commit. */
@@ -121,8 +124,9 @@ public final class HadoopSweepStore implements SweepStore {
    * @throws StoreException naming {@code out} and the fix
    */
   public static HadoopSweepStore forWriting(String out, Configuration conf) {
-    HadoopSweepStore store = open(out, conf);
-    store.checkWritable(out);
+    OutputLocation at = OutputLocation.open(out, conf);
+    HadoopSweepStore store = new HadoopSweepStore(at, conf);
+    store.rootExisted = at.checkWritable(out, conf);
     return store;
   }
 
@@ -162,7 +166,8 @@ public final class HadoopSweepStore implements SweepStore {
               + out
               + "' first, or fix --out)");
     } catch (IOException e) {
-      throw new StoreException("Cannot read --out " + out + ": " + Fs.reason(e) + hint(store.root));
+      throw new StoreException(
+          "Cannot read --out " + out + ": " + Fs.reason(e) + OutputLocation.hint(store.root));
     }
     return store;
   }
@@ -180,173 +185,6 @@ public final class HadoopSweepStore implements SweepStore {
     crashAfterSideTables = spark.getBoolean(INJECT_CRASH, false);
     objectStore = spark.getBoolean(DIRECT_WRITE, objectStore);
     return this;
-  }
-
-  /** The root of {@code out}: a local path made absolute, or the URI as given (normalized). */
-  static Path rootOf(String out) {
-    if (out == null || out.isBlank()) {
-      throw new StoreException(
-          "Invalid --out: empty (give a directory path or a file system URI such as"
-              + " hdfs://HOST:PORT/DIR)");
-    }
-    if (URI_LIKE.matcher(out).matches()) {
-      Path p;
-      try {
-        p = new Path(out);
-      } catch (IllegalArgumentException e) {
-        throw new StoreException(
-            "Invalid --out: " + out + " (not a valid URI: " + e.getMessage() + ")");
-      }
-      if (p.toUri().getPath() == null || p.toUri().getPath().isEmpty()) {
-        throw new StoreException(
-            "Invalid --out: " + out + " (name a directory, e.g. hdfs://HOST:PORT/DIR)");
-      }
-      if (out.contains("/../") || out.endsWith("/..")) {
-        throw new StoreException(
-            "Invalid --out: " + out + " (a URI may not contain '..': name the directory itself)");
-      }
-      return p;
-    }
-    return new Path(java.nio.file.Path.of(out).toAbsolutePath().normalize().toUri());
-  }
-
-  private static HadoopSweepStore open(String out, Configuration conf) {
-    Path root = rootOf(out);
-    String scheme = root.toUri().getScheme();
-    try {
-      FileSystem.getFileSystemClass(scheme, conf);
-    } catch (UnsupportedFileSystemException | RuntimeException e) {
-      // A scheme Hadoop knows of (fs.s3a.impl) whose classes are not on the classpath fails as a
-      // RuntimeException.
-      throw new StoreException(
-          "Invalid --out: "
-              + out
-              + " (no Hadoop file system for scheme '"
-              + scheme
-              + "' on the classpath: add its connector's jars, e.g. hadoop-aws for s3a, with spark-submit --jars or"
-              + " --packages)");
-    } catch (IOException e) {
-      throw new StoreException("Invalid --out: " + out + " (" + Fs.reason(e) + ")");
-    }
-    FileSystem fs;
-    try {
-      fs = Fs.of(root, conf);
-    } catch (IOException | RuntimeException e) {
-      throw new StoreException("Cannot reach --out " + out + ": " + Fs.reason(e) + hint(root), e);
-    }
-    Path qualified = fs.makeQualified(root);
-    String display =
-        Fs.isLocal(qualified)
-            ? java.nio.file.Path.of(qualified.toUri()).toString()
-            : qualified.toString();
-    return new HadoopSweepStore(qualified, display, fs, conf, Fs.isObjectStore(qualified.toUri()));
-  }
-
-  private static String hint(Path root) {
-    java.net.URI u = root.toUri();
-    if ("hdfs".equals(u.getScheme())) {
-      return " (check that the NameNode runs at "
-          + (u.getAuthority() == null ? "fs.defaultFS" : u.getAuthority())
-          + " and that the URI's host and port are right)";
-    }
-    return Fs.isLocal(root)
-        ? " (choose a readable directory)"
-        : " (check the URI and the file system's settings)";
-  }
-
-  /**
-   * Walks up to the nearest existing ancestor through a file system client that fails fast (a
-   * NameNode that does not answer is reported in seconds, not after Hadoop's default minutes of
-   * retries), then checks it can be written.
-   */
-  private void checkWritable(String out) {
-    Configuration quick = new Configuration(conf);
-    quick.setInt("ipc.client.connect.max.retries", 0);
-    quick.setInt("ipc.client.connect.max.retries.on.timeouts", 0);
-    quick.setInt("ipc.client.connect.timeout", 5000);
-    quick.setBoolean("dfs.client.retry.policy.enabled", false);
-    FileSystem probe = null;
-    try {
-      probe = Fs.isLocal(root) ? fs : FileSystem.newInstance(root.toUri(), quick);
-      FileStatus st = status(probe, root);
-      rootExisted = st != null;
-      if (st != null && !st.isDirectory()) {
-        throw new StoreException(
-            "Invalid --out: "
-                + out
-                + " is a file (give a directory path; it is created if"
-                + " missing)");
-      }
-      Path existing = root;
-      while (st == null && existing.getParent() != null) {
-        existing = existing.getParent();
-        st = status(probe, existing);
-      }
-      String where =
-          Fs.isLocal(existing)
-              ? java.nio.file.Path.of(existing.toUri()).toString()
-              : existing.toString();
-      if (st == null || !st.isDirectory()) {
-        throw new StoreException(
-            "Invalid --out: "
-                + out
-                + " ("
-                + where
-                + " is not a directory; choose a path under a"
-                + " writable directory)");
-      }
-      boolean writable;
-      if (Fs.isLocal(existing)) {
-        writable = java.nio.file.Files.isWritable(java.nio.file.Path.of(existing.toUri()));
-      } else {
-        try {
-          probe.access(existing, FsAction.WRITE);
-          writable = true;
-        } catch (org.apache.hadoop.security.AccessControlException e) {
-          writable = false;
-        }
-      }
-      if (!writable) {
-        throw new StoreException(
-            "Invalid --out: "
-                + out
-                + " ("
-                + where
-                + " is not writable; choose a writable"
-                + " directory"
-                + (Fs.isLocal(existing) ? "" : ", or ask for write permission there")
-                + ")");
-      }
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof StoreException s) {
-        throw s;
-      }
-      throw new StoreException("Cannot reach --out " + out + ": " + Fs.reason(e) + hint(root), e);
-    } finally {
-      if (probe != null && probe != fs) {
-        try {
-          probe.close();
-        } catch (IOException ignored) {
-          // a probe's client: nothing was written through it
-        }
-      }
-    }
-  }
-
-  private static FileStatus status(FileSystem fs, Path p) throws IOException {
-    try {
-      return fs.getFileStatus(p);
-    } catch (FileNotFoundException e) {
-      return null;
-    } catch (org.apache.hadoop.fs.ParentNotDirectoryException e) {
-      return null;
-    } catch (IOException e) {
-      // Local: a path under a plain file reads as "Not a directory".
-      if (String.valueOf(e.getMessage()).contains("Not a directory")) {
-        return null;
-      }
-      throw e;
-    }
   }
 
   /**
@@ -704,6 +542,6 @@ public final class HadoopSweepStore implements SweepStore {
 
   /** Whether {@code out} names a local path (or a {@code file:} URI). */
   public static boolean isLocal(String out) {
-    return Fs.isLocal(rootOf(out));
+    return Fs.isLocal(OutputLocation.rootOf(out));
   }
 }
