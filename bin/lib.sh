@@ -13,26 +13,14 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # OpenBLAS picks its kernels for the CPU it runs on (the root pom pins 0.3.31, which knows current Xeons; DL4J
 # M2.1's own 0.3.19 fell back to SSE3 kernels on them). An OPENBLAS_CORETYPE in the environment is left as it is.
 
-# The --add-opens list Spark needs on Java 17 (the same list as spark.java17.opens in pom.xml).
-SPARK_JAVA17_OPENS=(
-  -XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
-  -Dio.netty.tryReflectionSetAccessible=true
-)
+# The JVM flags Spark needs on Java 17, from conf/java17-opens (the one list, which the root pom's tests read too):
+# one a line, '#' starting a comment.
+SPARK_JAVA17_OPENS=()
+while IFS= read -r line || [[ -n "$line" ]]; do
+  read -ra words <<<"${line%%#*}"
+  SPARK_JAVA17_OPENS+=(${words[@]+"${words[@]}"})
+done <"$TAUSWEEP_HOME/conf/java17-opens"
+unset line words
 
 TAUSWEEP_JAVA_OPTS=(
   "${SPARK_JAVA17_OPENS[@]}"
