@@ -126,7 +126,7 @@ public final class ResultRows {
   /** The {@code runs} row of a cell's outcome, failed or not. */
   static Row runRow(CellOutcome o, String sweep, String configHash, String sparkVersion) {
     CellTask t = o.task();
-    CellRun r = o.run();
+    CellRun r = o instanceof CellOutcome.Ok ok ? ok.run() : null;
     GateMetrics g = r == null ? null : r.gates();
     return ResultRows.toRow(
         new ResultRows.Run(
@@ -144,8 +144,8 @@ public final class ResultRows {
             g == null ? null : g.highActFrac(),
             r == null ? 0.0 : r.trainSeconds(),
             r == null ? 0.0 : r.evalSeconds(),
-            o.ok() ? "ok" : "failed",
-            o.error(),
+            r != null ? "ok" : "failed",
+            o instanceof CellOutcome.Failed f ? f.reason() : null,
             t.foundationId(),
             configHash,
             BuildInfo.codeVersion(),
@@ -158,9 +158,9 @@ public final class ResultRows {
   }
 
   /** A committed cell's rows: its {@code runs} row and, when it succeeded, its side-table rows. */
-  static SweepStore.CellRows cellRows(CellOutcome o, Row run, String sweep) {
-    if (!o.ok()) {
-      return new SweepStore.CellRows(o.task().id(), run, List.of(), List.of());
+  static SweepStore.CellRows cellRows(CellOutcome outcome, Row run, String sweep) {
+    if (!(outcome instanceof CellOutcome.Ok o)) {
+      return new SweepStore.CellRows(outcome.task().id(), run, List.of(), List.of());
     }
     List<Row> epochs = new ArrayList<>();
     List<Row> neurons = new ArrayList<>();

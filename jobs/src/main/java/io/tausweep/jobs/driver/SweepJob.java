@@ -236,28 +236,29 @@ public final class SweepJob {
         jsc.parallelize(tasks, tasks.size())
             .map(t -> SweepTasks.foundation(t, data, budget, dir))
             .collect();
+    for (FoundationOutcome o : outcomes) {
+      if (o instanceof FoundationOutcome.OutputFailed f) {
+        throw new StoreException(f.reason() + HadoopSweepStore.WRITE_FIX);
+      }
+    }
     Map<String, String> errors = new HashMap<>();
     List<Row> epochRows = new ArrayList<>();
     int trained = 0;
+    int reused = 0;
     for (FoundationOutcome o : outcomes) {
-      if (o.outputFailed()) {
-        throw new StoreException(o.error() + HadoopSweepStore.WRITE_FIX);
-      }
-    }
-    for (FoundationOutcome o : outcomes) {
-      if (o.error() != null) {
-        errors.put(o.task().id(), o.error());
+      if (o instanceof FoundationOutcome.Failed f) {
+        errors.put(f.task().id(), f.reason());
         LOG.warn(
             "Foundation {} (seed {}, angle {}) failed: {}",
-            o.task().id(),
-            o.task().seed(),
-            o.task().angleDeg(),
-            o.error());
-        continue;
-      }
-      if (!o.reused()) {
+            f.task().id(),
+            f.task().seed(),
+            f.task().angleDeg(),
+            f.reason());
+      } else if (o instanceof FoundationOutcome.Reused) {
+        reused++;
+      } else if (o instanceof FoundationOutcome.Trained t) {
         trained++;
-        for (EpochStats e : o.epochs()) {
+        for (EpochStats e : t.epochs()) {
           epochRows.add(
               ResultRows.toRow(
                   new ResultRows.Epoch(
@@ -278,7 +279,7 @@ public final class SweepJob {
         "[%s] foundations: %d trained, %d reused, %d failed%n",
         cfg.name(),
         trained,
-        outcomes.size() - trained - errors.size(),
+        reused,
         errors.size());
     return errors;
   }
@@ -363,9 +364,8 @@ public final class SweepJob {
           String err = foundationErrors.get(c.foundationId());
           if (err != null) {
             precomputed.add(
-                new CellOutcome(
+                new CellOutcome.Failed(
                     c,
-                    null,
                     "foundation " + c.foundationId() + " failed: " + err,
                     Provenance.here(),
                     java.time.Instant.now()));
@@ -419,16 +419,16 @@ public final class SweepJob {
     String spark4 = spark.version();
     for (CellOutcome o : outcomes) {
       Row run = ResultRows.runRow(o, cfg.name(), cfg.hash(), spark4);
-      if (!o.ok()) {
+      if (o instanceof CellOutcome.Failed f) {
         failed++;
         LOG.warn(
             "Cell {} ({} seed {} angle {} lambda {}) failed: {}",
-            o.task().id(),
-            o.task().method().id(),
-            o.task().seed(),
-            o.task().angleDeg(),
-            o.task().lambda(),
-            o.error());
+            f.task().id(),
+            f.task().method().id(),
+            f.task().seed(),
+            f.task().angleDeg(),
+            f.task().lambda(),
+            f.reason());
       }
       batch.add(ResultRows.cellRows(o, run, cfg.name()));
     }

@@ -8,43 +8,47 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The result of one cell as it travels from the task back to the driver: the task, its run (null if
- * it failed), the failure reason, and provenance. The driver turns it into rows. Serialized as its
- * task plus one byte array ({@link OutcomeCodec}), not as a graph of records.
+ * The result of one cell as it travels from the task back to the driver: the cell ran ({@link Ok},
+ * with its run) or failed ({@link Failed}, with the reason its row records), each with the task,
+ * where it ran and when it started. The driver turns it into rows. Serialized as its task plus one
+ * byte array ({@link OutcomeCodec}), not as a graph of records.
  */
-public record CellOutcome(
-    CellTask task, CellRun run, String error, Provenance provenance, Instant startedAt)
-    implements Serializable {
+public sealed interface CellOutcome extends Serializable {
+  CellTask task();
 
-  public CellOutcome {
-    Objects.requireNonNull(task, "task");
-    Objects.requireNonNull(provenance, "provenance");
-    Objects.requireNonNull(startedAt, "startedAt");
-  }
+  Provenance provenance();
 
-  public boolean ok() {
-    return run != null;
-  }
+  Instant startedAt();
 
-  @Serial
-  private Object writeReplace() {
-    return new Wire(task, OutcomeCodec.encode(this));
-  }
-
-  /** The serialized form. */
-  private static final class Wire implements Serializable {
-    @Serial private static final long serialVersionUID = 1L;
-    private final CellTask task;
-    private final byte[] body;
-
-    Wire(CellTask task, byte[] body) {
-      this.task = task;
-      this.body = body;
+  /** The cell trained (or, for Frozen, was evaluated) and {@code run} holds its metrics. */
+  record Ok(CellTask task, CellRun run, Provenance provenance, Instant startedAt)
+      implements CellOutcome {
+    public Ok {
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(run, "run");
+      Objects.requireNonNull(provenance, "provenance");
+      Objects.requireNonNull(startedAt, "startedAt");
     }
 
     @Serial
-    private Object readResolve() {
-      return OutcomeCodec.decode(task, body);
+    private Object writeReplace() {
+      return new OutcomeCodec.Wire(task, OutcomeCodec.encode(this));
+    }
+  }
+
+  /** The cell failed (diverged, threw, or its foundation failed): {@code reason} says why. */
+  record Failed(CellTask task, String reason, Provenance provenance, Instant startedAt)
+      implements CellOutcome {
+    public Failed {
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(provenance, "provenance");
+      Objects.requireNonNull(startedAt, "startedAt");
+    }
+
+    @Serial
+    private Object writeReplace() {
+      return new OutcomeCodec.Wire(task, OutcomeCodec.encode(this));
     }
   }
 }

@@ -11,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -30,19 +32,24 @@ public final class OutcomeCodec {
 
   private OutcomeCodec() {}
 
+  /**
+   * The body of {@code o}: its failure reason (or none), provenance, start time, then whether it
+   * ran and its run.
+   */
   static byte[] encode(CellOutcome o) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint(o));
+    CellRun run = o instanceof CellOutcome.Ok ok ? ok.run() : null;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint(o, run));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
-      writeString(out, o.error());
+      writeString(out, o instanceof CellOutcome.Failed f ? f.reason() : null);
       writeString(out, o.provenance().host());
       out.writeInt(o.provenance().nd4jThreads());
       writeString(out, o.provenance().blas());
       out.writeLong(o.startedAt().getEpochSecond());
       out.writeInt(o.startedAt().getNano());
-      out.writeBoolean(o.ok());
-      if (o.ok()) {
-        writeRun(out, o.run());
+      out.writeBoolean(run != null);
+      if (run != null) {
+        writeRun(out, run);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -61,7 +68,7 @@ public final class OutcomeCodec {
                 + VERSION
                 + ": the driver and the executors run different tausweep builds (give them the same job jar)");
       }
-      String error = readString(in);
+      String reason = readString(in);
       Provenance prov = new Provenance(readString(in), in.readInt(), readString(in));
       Instant startedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
       CellRun run = in.readBoolean() ? readRun(in) : null;
@@ -69,7 +76,15 @@ public final class OutcomeCodec {
         throw new IllegalStateException(
             "cell result of " + bytes.length + " bytes has bytes after its end");
       }
-      return new CellOutcome(task, run, error, prov, startedAt);
+      if ((run == null) == (reason == null)) {
+        throw new IllegalStateException(
+            "cell result holds "
+                + (run == null ? "neither a run nor a failure reason" : "both a run and a reason")
+                + ": the result is corrupt");
+      }
+      return run != null
+          ? new CellOutcome.Ok(task, run, prov, startedAt)
+          : new CellOutcome.Failed(task, reason, prov, startedAt);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -79,12 +94,12 @@ public final class OutcomeCodec {
    * The encoded size of {@code o}, near enough that the buffer does not grow: a TauGate result is
    * about 32 KB.
    */
-  private static int sizeHint(CellOutcome o) {
-    int size = 512 + (o.error() == null ? 0 : 3 * o.error().length());
-    if (o.ok()) {
-      size += 20 * o.run().epochs().size();
-      if (o.run().gates() != null) {
-        size += o.run().gates().neurons().size() * (44 + 8 * Mlp.CLASSES);
+  private static int sizeHint(CellOutcome o, CellRun run) {
+    int size = 512 + (o instanceof CellOutcome.Failed f ? 3 * f.reason().length() : 0);
+    if (run != null) {
+      size += 20 * run.epochs().size();
+      if (run.gates() != null) {
+        size += run.gates().neurons().size() * (44 + 8 * Mlp.CLASSES);
       }
     }
     return size;
@@ -205,5 +220,22 @@ public final class OutcomeCodec {
     byte[] utf8 = new byte[n];
     in.readFully(utf8);
     return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  /** The serialized form of a {@link CellOutcome}: its task and its body. */
+  static final class Wire implements Serializable {
+    @Serial private static final long serialVersionUID = 1L;
+    private final CellTask task;
+    private final byte[] body;
+
+    Wire(CellTask task, byte[] body) {
+      this.task = task;
+      this.body = body;
+    }
+
+    @Serial
+    private Object readResolve() {
+      return decode(task, body);
+    }
   }
 }

@@ -35,18 +35,18 @@ public final class SweepTasks {
       FoundationTask t, Broadcast<Mnist> mnist, Budget budget, FoundationStore dir) {
     try {
       if (dir.exists(t.id())) {
-        return new FoundationOutcome(t, true, List.of(), 0, null, false);
+        return new FoundationOutcome.Reused(t);
       }
       SplitCache data = ExecutorState.splits(mnist, budget);
       FoundationRun run = Experiment.trainFoundation(data, t.seed(), t.angleDeg());
       byte[] bytes = Experiment.toBytes(run.network());
       dir.save(t.id(), bytes);
       ExecutorState.rememberFoundation(t.id(), bytes);
-      return new FoundationOutcome(t, false, run.epochs(), run.trainSeconds(), null, false);
+      return new FoundationOutcome.Trained(t, run.epochs(), run.trainSeconds());
     } catch (StoreException e) {
-      return new FoundationOutcome(t, false, List.of(), 0, e.getMessage(), true);
+      return new FoundationOutcome.OutputFailed(t, e.getMessage());
     } catch (Exception e) {
-      return new FoundationOutcome(t, false, List.of(), 0, reason(e), false);
+      return new FoundationOutcome.Failed(t, reason(e));
     }
   }
 
@@ -76,14 +76,14 @@ public final class SweepTasks {
         SplitCache data = ExecutorState.splits(mnist, budget);
         CellRun run =
             Experiment.runCell(data, foundation, t.method(), t.seed(), t.angleDeg(), t.lambda());
-        return new CellOutcome(t, run, null, prov, start);
+        return new CellOutcome.Ok(t, run, prov, start);
       } catch (TrainingDivergedException e) {
-        return new CellOutcome(t, null, reason(e), prov, start);
+        return new CellOutcome.Failed(t, reason(e), prov, start);
       } catch (Exception | OutOfMemoryError e) {
         error = reason(e) + (attempts > 1 ? " (attempt " + attempt + " of " + attempts + ")" : "");
       }
     }
-    return new CellOutcome(t, null, error, prov, start);
+    return new CellOutcome.Failed(t, error, prov, start);
   }
 
   /**

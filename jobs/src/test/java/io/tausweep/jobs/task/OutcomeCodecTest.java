@@ -81,9 +81,9 @@ class OutcomeCodecTest {
             List.of(
                 new EpochStats(1, 0.93, 0.71),
                 new EpochStats(2, Double.NaN, Double.POSITIVE_INFINITY)));
-    CellOutcome o = new CellOutcome(task(0.02), run, null, PROV, STARTED);
+    CellOutcome.Ok o = new CellOutcome.Ok(task(0.02), run, PROV, STARTED);
 
-    CellOutcome back = roundTrip(o);
+    CellOutcome.Ok back = (CellOutcome.Ok) roundTrip(o);
 
     assertThat(back).isEqualTo(o);
     // The neurons travel inside the byte array, not as serialized records.
@@ -98,12 +98,12 @@ class OutcomeCodecTest {
   void failedOutcomeKeepsItsWholeReasonAndNulls() throws Exception {
     String reason = "TrainingDivergedException: loss NaN " + "x".repeat(70_000) + " \u00e9\u4e2d";
     CellOutcome failed =
-        new CellOutcome(task(null), null, reason, new Provenance("h", 2, null), STARTED);
+        new CellOutcome.Failed(task(null), reason, new Provenance("h", 2, null), STARTED);
 
     CellOutcome back = roundTrip(failed);
 
-    assertThat(back).isEqualTo(failed);
-    assertThat(back.ok()).isFalse();
+    assertThat(back).isEqualTo(failed).isInstanceOf(CellOutcome.Failed.class);
+    assertThat(((CellOutcome.Failed) back).reason()).isEqualTo(reason);
     assertThat(back.task().lambda()).isNull();
   }
 
@@ -111,7 +111,7 @@ class OutcomeCodecTest {
   void methodsWithoutGatesComeBackWithoutThem() throws Exception {
     CellRun run =
         new CellRun(0.855, 0.864, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
-    CellOutcome o = new CellOutcome(task(null), run, null, PROV, STARTED);
+    CellOutcome o = new CellOutcome.Ok(task(null), run, PROV, STARTED);
 
     assertThat(roundTrip(o)).isEqualTo(o);
   }
@@ -120,7 +120,7 @@ class OutcomeCodecTest {
   void corruptResultIsRefusedNotTrusted() {
     CellRun run =
         new CellRun(0.855, 0.864, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
-    byte[] body = OutcomeCodec.encode(new CellOutcome(task(null), run, null, PROV, STARTED));
+    byte[] body = OutcomeCodec.encode(new CellOutcome.Ok(task(null), run, PROV, STARTED));
 
     byte[] longer = Arrays.copyOf(body, body.length + 1);
     assertThatThrownBy(() -> OutcomeCodec.decode(task(null), longer))
@@ -138,8 +138,21 @@ class OutcomeCodecTest {
   }
 
   @Test
+  void aResultWithNeitherRunNorReasonIsRefused() {
+    byte[] body = OutcomeCodec.encode(new CellOutcome.Failed(task(null), "x", PROV, STARTED));
+    // The reason is the first field after the format byte: -1 is the null string.
+    byte[] noReason = new byte[body.length - 1];
+    noReason[0] = body[0];
+    ByteBuffer.wrap(noReason).putInt(1, -1);
+    System.arraycopy(body, 1 + 4 + 1, noReason, 1 + 4, body.length - 1 - 4 - 1);
+    assertThatThrownBy(() -> OutcomeCodec.decode(task(null), noReason))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("neither a run nor a failure reason");
+  }
+
+  @Test
   void resultOfAnotherFormatIsRefusedByName() {
-    byte[] body = OutcomeCodec.encode(new CellOutcome(task(null), null, "x", PROV, STARTED));
+    byte[] body = OutcomeCodec.encode(new CellOutcome.Failed(task(null), "x", PROV, STARTED));
     body[0] = 9;
     assertThatThrownBy(() -> OutcomeCodec.decode(task(null), body))
         .isInstanceOf(IllegalStateException.class)
