@@ -22,11 +22,16 @@ while IFS= read -r line || [[ -n "$line" ]]; do
 done <"$TAUSWEEP_HOME/conf/java17-opens"
 unset line words
 
+# The log file of bin/sweep and the bench (conf/log4j2.xml appends to it): everything the console shows, and the
+# stack trace of an internal error, which the console gives one line to. TAUSWEEP_LOG names another file.
+TAUSWEEP_LOG="${TAUSWEEP_LOG:-$TAUSWEEP_HOME/logs/tausweep.log}"
+
 TAUSWEEP_JAVA_OPTS=(
   "${SPARK_JAVA17_OPENS[@]}"
   "-Xmx${TAUSWEEP_DRIVER_MEMORY:-4g}"
   "-Dorg.bytedeco.javacpp.cachedir=${TAUSWEEP_JAVACPP_CACHE:-$HOME/.cache/tausweep/javacpp}"
   "-Dlog4j2.configurationFile=$TAUSWEEP_HOME/conf/log4j2.xml"
+  "-Dtausweep.log.file=$TAUSWEEP_LOG"
 )
 
 # The JIT settings of a sweep's JVM (`sweep run`, the bench's sweeps): C2 leaves Spark's and the driver's

@@ -9,11 +9,7 @@ import io.tausweep.jobs.store.DataDir;
 import io.tausweep.jobs.store.HadoopSweepStore;
 import io.tausweep.jobs.store.Lease;
 import io.tausweep.jobs.store.SerializableConf;
-import io.tausweep.jobs.store.StoreException;
-import io.tausweep.jobs.store.SweepLockedException;
-import io.tausweep.jobs.task.SweepTasks;
-import io.tausweep.model.config.ConfigError;
-import io.tausweep.model.data.DataException;
+import io.tausweep.jobs.store.StorageFailure;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.sweep.SweepConfig;
 import java.io.IOException;
@@ -46,8 +42,22 @@ import picocli.CommandLine.Parameters;
  *   spark-submit --class io.tausweep.jobs.cli.SweepCli tausweep-jobs.jar run conf/paper.conf --out DIR
  * </pre>
  *
- * Exit status: 0 success, 2 bad input (nothing written), 3 sweep finished with failed cells, 4
- * another driver is running the same sweep, 1 anything else.
+ * <p>Exit status ({@link ExitStatus}):
+ *
+ * <ul>
+ *   <li>0: success (for {@code run}: every cell of the sweep is ok);
+ *   <li>1: an internal error: one line on the console, {@code error: internal error: REASON (stack
+ *       trace in LOG)}, and the stack trace in the log file (bin/sweep: {@code logs/tausweep.log});
+ *   <li>2: bad input (a config value, a command-line value, missing or corrupt data, an output path
+ *       to change), found before anything is written;
+ *   <li>3: the sweep finished, but some cells failed;
+ *   <li>4: another driver holds the sweep;
+ *   <li>5: reading or writing the output directory failed while the command ran (a full disk, an
+ *       exceeded quota): committed cells are kept, a rerun goes on from there.
+ * </ul>
+ *
+ * Every status but 0 and 3 prints one line starting {@code error: }, naming the value or path and
+ * the fix.
  */
 @Command(
     name = "sweep",
@@ -57,14 +67,6 @@ import picocli.CommandLine.Parameters;
     description =
         "Distributed, reproducible TauGate/PEFT sweeps on Spark, with SQL over the results.")
 public final class SweepCli implements Runnable {
-  /** Exit status of a sweep whose cells did not all succeed. */
-  public static final int EXIT_FAILED_CELLS = 3;
-
-  /** Exit status of bad input. */
-  public static final int EXIT_USAGE = 2;
-
-  /** Exit status when another driver is running the same sweep. */
-  public static final int EXIT_LOCKED = 4;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -83,24 +85,7 @@ public final class SweepCli implements Runnable {
     CommandLine cli = new CommandLine(new SweepCli(out));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
-    cli.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          if (e instanceof SweepLockedException) {
-            err.println("error: " + e.getMessage());
-            return EXIT_LOCKED;
-          }
-          if (e instanceof ConfigError
-              || e instanceof StoreException
-              || e instanceof UsageException
-              || e instanceof DataException
-              || e instanceof IllegalArgumentException) {
-            err.println("error: " + e.getMessage());
-            return EXIT_USAGE;
-          }
-          err.println("error: " + SweepTasks.reason(e));
-          e.printStackTrace(err);
-          return 1;
-        });
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> FailureReport.report(e, err, args));
     cli.setParameterExceptionHandler(
         (e, a) -> {
           err.println(
@@ -111,9 +96,14 @@ public final class SweepCli implements Runnable {
                       ? ""
                       : e.getCommandLine().getCommandName() + " ")
                   + "--help')");
-          return EXIT_USAGE;
+          return ExitStatus.BAD_INPUT.code();
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (Throwable e) {
+      // An Error (a missing class, no memory left) passes picocli's handler.
+      return FailureReport.report(e, err, args);
+    }
   }
 
   @Override
@@ -256,7 +246,7 @@ public final class SweepCli implements Runnable {
                 s.killedTasks());
           }
           done = true;
-          return s.failed() > 0 ? EXIT_FAILED_CELLS : 0;
+          return (s.failed() > 0 ? ExitStatus.FAILED_CELLS : ExitStatus.OK).code();
         } finally {
           session.stop();
         }
@@ -311,6 +301,9 @@ public final class SweepCli implements Runnable {
         throw new UsageException(
             "Give exactly one of QUERY or -f FILE (e.g. sweep sql --out DIR \"SELECT * FROM runs\")");
       }
+      if (maxRows < 0) {
+        throw new UsageException("Invalid --max-rows: " + maxRows + " (must be 0 or more)");
+      }
       String sql = query != null ? query : readQuery(file);
       SparkConf sparkConf = spark.sparkConf("tausweep sql");
       HadoopSweepStore dir = HadoopSweepStore.existing(out, SerializableConf.fromSpark(sparkConf));
@@ -338,7 +331,7 @@ public final class SweepCli implements Runnable {
           w.print(TextTable.render(df.columns(), df.limit(maxRows + 1).collectAsList(), maxRows));
         }
         w.flush();
-        return 0;
+        return ExitStatus.OK.code();
       } finally {
         session.stop();
       }
@@ -414,8 +407,15 @@ public final class SweepCli implements Runnable {
       }
       SparkSession session = SparkSessions.create(sparkConf);
       try {
-        List<Path> written =
-            io.tausweep.analysis.Report.write(session, dir.uri(), dir.display(), root, sweep);
+        checkSweeps(session, dir, sweep);
+        List<Path> written;
+        try {
+          written =
+              io.tausweep.analysis.Report.write(session, dir.uri(), dir.display(), root, sweep);
+        } catch (java.io.UncheckedIOException e) {
+          throw new StorageFailure(
+              e.getMessage() + " (free space there, or give another --report-dir)", e);
+        }
         for (Path p : written) {
           parent.out.println("wrote " + p);
         }
@@ -425,13 +425,43 @@ public final class SweepCli implements Runnable {
             parent.out.println("wrote " + uri);
           }
         }
-        return 0;
+        return ExitStatus.OK.code();
       } finally {
         session.stop();
         if (staging != null) {
           deleteTree(staging);
         }
       }
+    }
+  }
+
+  /**
+   * Refuses a result directory without rows, or a {@code --sweep} it does not hold, naming the
+   * sweeps it does.
+   */
+  private static void checkSweeps(SparkSession session, HadoopSweepStore dir, String sweep) {
+    ResultViews.register(session, dir.uri());
+    List<String> sweeps =
+        session.sql("SELECT DISTINCT sweep FROM runs ORDER BY sweep").collectAsList().stream()
+            .map(r -> r.getString(0))
+            .toList();
+    if (sweeps.isEmpty()) {
+      throw new UsageException(
+          "No results in "
+              + dir.display()
+              + ": the runs table is empty (run 'bin/sweep run CONF --out "
+              + dir.display()
+              + "' first)");
+    }
+    if (sweep != null && !sweeps.contains(sweep)) {
+      throw new UsageException(
+          "Invalid --sweep: "
+              + sweep
+              + " (no such sweep in "
+              + dir.display()
+              + "; sweeps there: "
+              + String.join(", ", sweeps)
+              + ")");
     }
   }
 

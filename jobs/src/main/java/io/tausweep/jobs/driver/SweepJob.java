@@ -5,7 +5,7 @@ import io.tausweep.jobs.store.HadoopSweepStore;
 import io.tausweep.jobs.store.Lease;
 import io.tausweep.jobs.store.Preflight;
 import io.tausweep.jobs.store.SerializableConf;
-import io.tausweep.jobs.store.StoreException;
+import io.tausweep.jobs.store.StorageFailure;
 import io.tausweep.jobs.store.SweepStore;
 import io.tausweep.jobs.task.CellOutcome;
 import io.tausweep.jobs.task.FoundationOutcome;
@@ -238,7 +238,7 @@ public final class SweepJob {
             .collect();
     for (FoundationOutcome o : outcomes) {
       if (o instanceof FoundationOutcome.OutputFailed f) {
-        throw new StoreException(f.reason() + HadoopSweepStore.WRITE_FIX);
+        throw new StorageFailure(f.reason() + HadoopSweepStore.WRITE_FIX);
       }
     }
     Map<String, String> errors = new HashMap<>();

@@ -31,10 +31,20 @@ public final class DataDir {
     if (dataDir.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") && !dataDir.startsWith("file:")) {
       return loadUri(dataDir, conf);
     }
-    java.nio.file.Path local =
-        dataDir.startsWith("file:")
-            ? java.nio.file.Path.of(java.net.URI.create(dataDir))
-            : resolveLocal(dataDir);
+    java.nio.file.Path local;
+    try {
+      local =
+          dataDir.startsWith("file:")
+              ? java.nio.file.Path.of(java.net.URI.create(dataDir))
+              : resolveLocal(dataDir);
+    } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      throw new StoreException(
+          "Invalid data.dir: "
+              + dataDir
+              + " (not a valid path or file: URI: "
+              + e.getMessage()
+              + "; give a local directory or a Hadoop URI such as hdfs://HOST:PORT/DIR)");
+    }
     MnistFetcher.ensure(local);
     return Mnist.load(local);
   }

@@ -29,9 +29,18 @@ public final class FoundationStore implements Serializable {
     return dir + "/" + id + ".zip";
   }
 
-  public boolean exists(String id) throws IOException {
+  /**
+   * Whether foundation {@code id} was saved.
+   *
+   * @throws StorageFailure when the foundations directory cannot be read: the sweep stops
+   */
+  public boolean exists(String id) {
     Path p = new Path(file(id));
-    return fs(p).exists(p);
+    try {
+      return fs(p).exists(p);
+    } catch (IOException e) {
+      throw new StorageFailure("Cannot read " + p + ": " + Fs.reason(e), e);
+    }
   }
 
   public byte[] load(String id) throws IOException {
@@ -43,7 +52,7 @@ public final class FoundationStore implements Serializable {
    * Saves a foundation's bytes whole (a concurrent or speculative writer of the same foundation
    * writes the same bytes, so either copy may stay).
    *
-   * @throws StoreException when the file cannot be written (a full or read-only file system): the
+   * @throws StorageFailure when the file cannot be written (a full or read-only file system): the
    *     sweep stops
    */
   public void save(String id, byte[] bytes) {
@@ -51,7 +60,7 @@ public final class FoundationStore implements Serializable {
     try {
       Fs.publish(fs(p), p, bytes, objectStore);
     } catch (IOException | org.apache.hadoop.fs.FSError e) {
-      throw new StoreException("Cannot write " + p + ": " + Fs.reason(e), e);
+      throw new StorageFailure("Cannot write " + p + ": " + Fs.reason(e), e);
     }
   }
 

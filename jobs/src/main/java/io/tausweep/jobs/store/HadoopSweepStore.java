@@ -177,14 +177,27 @@ public final class HadoopSweepStore implements SweepStore {
    * #INJECT_CRASH}).
    */
   public HadoopSweepStore withSettings(org.apache.spark.SparkConf spark) {
-    leaseTtlMs = spark.getLong(LEASE_TTL, Lease.DEFAULT_TTL_MS);
+    String ttl = spark.get(LEASE_TTL, Long.toString(Lease.DEFAULT_TTL_MS)).strip();
+    try {
+      leaseTtlMs = Long.parseLong(ttl);
+    } catch (NumberFormatException e) {
+      leaseTtlMs = -1;
+    }
     if (leaseTtlMs < 100) {
       throw new StoreException(
-          "Invalid " + LEASE_TTL + ": " + leaseTtlMs + " (must be at least 100 ms)");
+          "Invalid " + LEASE_TTL + ": " + ttl + " (a whole number of milliseconds, at least 100)");
     }
-    crashAfterSideTables = spark.getBoolean(INJECT_CRASH, false);
-    objectStore = spark.getBoolean(DIRECT_WRITE, objectStore);
+    crashAfterSideTables = flag(spark, INJECT_CRASH, false);
+    objectStore = flag(spark, DIRECT_WRITE, objectStore);
     return this;
+  }
+
+  private static boolean flag(org.apache.spark.SparkConf spark, String key, boolean unset) {
+    String v = spark.get(key, Boolean.toString(unset)).strip().toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new StoreException("Invalid " + key + ": " + spark.get(key) + " (true or false)");
+    }
+    return v.equals("true");
   }
 
   /**
@@ -200,7 +213,7 @@ public final class HadoopSweepStore implements SweepStore {
     } catch (FileNotFoundException e) {
       return;
     } catch (IOException e) {
-      throw new StoreException(
+      throw new StorageFailure(
           "Cannot read " + recorded + ": " + Fs.reason(e) + " (check the output directory)");
     }
     Matcher m = HASH_LINE.matcher(text);
@@ -248,7 +261,7 @@ public final class HadoopSweepStore implements SweepStore {
         Fs.publish(fs, file, cfg.render().getBytes(StandardCharsets.UTF_8), objectStore);
       }
     } catch (IOException | FSError e) {
-      throw new StoreException(
+      throw new StorageFailure(
           "Cannot create the output directory "
               + display
               + ": "
@@ -264,7 +277,7 @@ public final class HadoopSweepStore implements SweepStore {
     try {
       return Lease.acquire(fs, file, "Sweep '" + sweep + "' in " + display, leaseTtlMs);
     } catch (IOException | FSError e) {
-      throw new StoreException(
+      throw new StorageFailure(
           "Cannot take the lease " + file + ": " + Fs.reason(e) + WRITE_FIX, e);
     }
   }
@@ -299,7 +312,7 @@ public final class HadoopSweepStore implements SweepStore {
         }
       }
     } catch (IOException e) {
-      throw new StoreException(
+      throw new StorageFailure(
           "Cannot read the runs table under "
               + display
               + ": "
@@ -371,7 +384,7 @@ public final class HadoopSweepStore implements SweepStore {
         }
       }
     } catch (IOException e) {
-      throw new StoreException(
+      throw new StorageFailure(
           "Cannot clean up an unfinished batch under " + display + ": " + Fs.reason(e) + WRITE_FIX,
           e);
     }
@@ -477,7 +490,7 @@ public final class HadoopSweepStore implements SweepStore {
           fs, new Path(root, table), batch, objectStore, schema, partitions, rows);
     } catch (UncheckedIOException e) {
       // ParquetAppender leaves none of this call's files behind.
-      throw new StoreException(
+      throw new StorageFailure(
           "Cannot write the "
               + table
               + " table under "
@@ -496,7 +509,7 @@ public final class HadoopSweepStore implements SweepStore {
       Fs.publish(fs, p, text.getBytes(StandardCharsets.UTF_8), objectStore);
       return p.toString();
     } catch (IOException | FSError e) {
-      throw new StoreException(
+      throw new StorageFailure(
           "Cannot write under --out " + display + ": " + Fs.reason(e) + WRITE_FIX, e);
     }
   }
@@ -529,7 +542,7 @@ public final class HadoopSweepStore implements SweepStore {
         written.add(target.toString());
       }
     } catch (IOException | FSError e) {
-      throw new StoreException(
+      throw new StorageFailure(
           "Cannot copy the report to "
               + display
               + "/report: "

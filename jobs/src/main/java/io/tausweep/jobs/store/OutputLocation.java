@@ -47,7 +47,12 @@ record OutputLocation(Path root, String display, FileSystem fs, boolean objectSt
       }
       return p;
     }
-    return new Path(java.nio.file.Path.of(out).toAbsolutePath().normalize().toUri());
+    try {
+      return new Path(java.nio.file.Path.of(out).toAbsolutePath().normalize().toUri());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new StoreException(
+          "Invalid --out: " + out + " (not a valid path: " + e.getReason() + ")");
+    }
   }
 
   /**

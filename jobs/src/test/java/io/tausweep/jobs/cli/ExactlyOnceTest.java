@@ -36,8 +36,19 @@ class ExactlyOnceTest {
     String direct = HadoopSweepStore.DIRECT_WRITE + "=true";
     Result crashed =
         run(conf, out, "--conf", HadoopSweepStore.INJECT_CRASH + "=true", "--conf", direct);
-    assertThat(crashed.status()).as(crashed.err()).isEqualTo(1);
-    assertThat(crashed.err()).contains("injected crash after the side tables");
+    assertThat(crashed.status()).as(crashed.err()).isEqualTo(ExitStatus.INTERNAL_ERROR.code());
+    // An internal error: one line on the console, the stack trace in the log file it names.
+    assertThat(crashed.err().lines()).hasSize(1);
+    java.util.regex.Matcher logged =
+        java.util.regex.Pattern.compile(
+                "^error: internal error: .*injected crash after the side tables.*"
+                    + " \\(stack trace in (.+)\\)$")
+            .matcher(crashed.err().strip());
+    assertThat(logged.matches()).as(crashed.err()).isTrue();
+    assertThat(Files.readString(Path.of(logged.group(1))))
+        .contains("Internal error in 'sweep run " + conf)
+        .contains("injected crash after the side tables")
+        .contains("\tat io.tausweep.jobs.");
     // The side rows of the cut batch are on disk, its runs rows are not.
     assertThat(sideFiles(out.resolve("neurons"))).isNotEmpty();
     assertThat(out.resolve("runs")).doesNotExist();
@@ -83,7 +94,7 @@ class ExactlyOnceTest {
     long t0 = System.nanoTime();
     Result second = run(conf, out, "--master", "local[1]");
     double seconds = (System.nanoTime() - t0) / 1e9;
-    assertThat(second.status()).as(second.err()).isEqualTo(SweepCli.EXIT_LOCKED);
+    assertThat(second.status()).as(second.err()).isEqualTo(ExitStatus.LOCKED.code());
     assertThat(second.err())
         .startsWith("error: Sweep 'two' in " + out + " is being run by another driver: ")
         .contains(" pid " + ProcessHandle.current().pid());
@@ -109,7 +120,7 @@ class ExactlyOnceTest {
     Files.writeString(
         lease, "token=t\nhost=gone.example\npid=77\npid-start=\nstarted=2026-01-01T00:00:00Z\n");
     Result held = run(conf, out, "--master", "local[1]");
-    assertThat(held.status()).isEqualTo(SweepCli.EXIT_LOCKED);
+    assertThat(held.status()).isEqualTo(ExitStatus.LOCKED.code());
     assertThat(held.err())
         .contains("gone.example pid 77")
         .contains("a lease not renewed for 60 s is taken over");

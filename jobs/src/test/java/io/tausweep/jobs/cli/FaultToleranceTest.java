@@ -38,7 +38,7 @@ class FaultToleranceTest {
                 + TINY);
     Path out = tmp.resolve("out");
     Result r = run(conf, out, "--master", "local[2]");
-    assertThat(r.status()).as(r.err()).isEqualTo(SweepCli.EXIT_FAILED_CELLS);
+    assertThat(r.status()).as(r.err()).isEqualTo(ExitStatus.FAILED_CELLS.code());
     assertThat(r.out()).contains("2 cells: 2 ran now, 0 already committed, 1 failed now");
     assertThat(
             csv(
