@@ -128,6 +128,9 @@ public final class SweepCli implements Runnable {
         description = "Spark settings file (key value per line)")
     Path propertiesFile;
 
+    /** The settings the user gave: --properties-file, then --conf, then --master. */
+    private final java.util.Map<String, String> requested = new java.util.LinkedHashMap<>();
+
     /** The settings of the session these options make (read before the session starts). */
     SparkConf sparkConf(String app) {
       java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
@@ -135,7 +138,17 @@ public final class SweepCli implements Runnable {
         settings.putAll(readProperties(propertiesFile));
       }
       settings.putAll(SparkSessions.parseSettings(conf));
+      requested.clear();
+      requested.putAll(settings);
+      if (master != null) {
+        requested.put("spark.master", master);
+      }
       return SparkSessions.conf(app, master, settings);
+    }
+
+    /** The command's session of {@code conf} (from {@link #sparkConf}): see SparkSessions.open. */
+    SparkSessions.Scoped open(SparkConf conf) {
+      return SparkSessions.open(conf, requested);
     }
 
     private static java.util.Map<String, String> readProperties(Path file) {
@@ -216,7 +229,8 @@ public final class SweepCli implements Runnable {
       // One driver per sweep: a second one refuses here, before Spark starts.
       boolean done = false;
       try (Lease lease = dir.lock(cfg.name())) {
-        SparkSession session = SparkSessions.create(sparkConf);
+        SparkSessions.Scoped scoped = spark.open(sparkConf);
+        SparkSession session = scoped.session();
         try {
           SweepJob.Summary s = new SweepJob(session, cfg, dir, lease, console, options).run(mnist);
           ResultViews.register(session, dir.uri());
@@ -248,7 +262,7 @@ public final class SweepCli implements Runnable {
           done = true;
           return (s.failed() > 0 ? ExitStatus.FAILED_CELLS : ExitStatus.OK).code();
         } finally {
-          session.stop();
+          scoped.close();
         }
       } finally {
         if (!done) {
@@ -307,7 +321,8 @@ public final class SweepCli implements Runnable {
       String sql = query != null ? query : readQuery(file);
       SparkConf sparkConf = spark.sparkConf("tausweep sql");
       HadoopSweepStore dir = HadoopSweepStore.existing(out, SerializableConf.fromSpark(sparkConf));
-      SparkSession session = SparkSessions.create(sparkConf);
+      SparkSessions.Scoped scoped = spark.open(sparkConf);
+      SparkSession session = scoped.session();
       try {
         ResultViews.register(session, dir.uri());
         Dataset<Row> df;
@@ -333,7 +348,7 @@ public final class SweepCli implements Runnable {
         w.flush();
         return ExitStatus.OK.code();
       } finally {
-        session.stop();
+        scoped.close();
       }
     }
 
@@ -405,7 +420,8 @@ public final class SweepCli implements Runnable {
         staging = Files.createTempDirectory("tausweep-report");
         root = staging;
       }
-      SparkSession session = SparkSessions.create(sparkConf);
+      SparkSessions.Scoped scoped = spark.open(sparkConf);
+      SparkSession session = scoped.session();
       try {
         checkSweeps(session, dir, sweep);
         List<Path> written;
@@ -427,7 +443,7 @@ public final class SweepCli implements Runnable {
         }
         return ExitStatus.OK.code();
       } finally {
-        session.stop();
+        scoped.close();
         if (staging != null) {
           deleteTree(staging);
         }

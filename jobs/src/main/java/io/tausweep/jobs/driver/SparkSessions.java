@@ -10,6 +10,9 @@ import org.apache.spark.sql.SparkSession;
  * come from spark-submit or {@code --master}/{@code --conf}.
  */
 public final class SparkSessions {
+  private static final org.apache.logging.log4j.Logger LOG =
+      org.apache.logging.log4j.LogManager.getLogger(SparkSessions.class);
+
   /** Default master when neither {@code --master} nor spark-submit gives one. */
   public static final String DEFAULT_MASTER = "local[*]";
 
@@ -35,6 +38,62 @@ public final class SparkSessions {
     return SparkSession.builder().config(conf).getOrCreate();
   }
 
+  /**
+   * The session of one command, and whether the command stops it when done ({@link #close}).
+   *
+   * @param owned whether the command started the context (and stops it), or borrowed one already
+   *     running in this JVM
+   */
+  public record Scoped(SparkSession session, boolean owned) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (owned) {
+        session.stop();
+      }
+    }
+  }
+
+  /**
+   * The session of a command with settings {@code conf}. In a JVM that already runs a Spark context
+   * (a notebook, spark-shell, a test class sharing one session) the command takes a new session of
+   * that context, with its own temporary views and SQL settings, and leaves the context running;
+   * otherwise it starts one, stopped on {@link Scoped#close}.
+   *
+   * @param requested the settings the user gave ({@code --master}, {@code --conf}, a properties
+   *     file): each must be one a running context can take (a SQL setting) or already have
+   * @throws UsageException naming a requested setting the running context has otherwise
+   */
+  public static Scoped open(SparkConf conf, Map<String, String> requested) {
+    scala.Option<SparkSession> running = SparkSession.getDefaultSession();
+    if (running.isEmpty() || running.get().sparkContext().isStopped()) {
+      return new Scoped(create(conf), true);
+    }
+    SparkSession shared = running.get();
+    SparkSession session = shared.newSession();
+    SparkConf context = shared.sparkContext().getConf();
+    for (Map.Entry<String, String> e : requested.entrySet()) {
+      String key = e.getKey();
+      String value = e.getValue();
+      if (key.startsWith(TAUSWEEP_PREFIX) || session.conf().isModifiable(key)) {
+        session.conf().set(key, value);
+      } else if (!value.equals(context.get(key, null))) {
+        throw new UsageException(
+            "Invalid "
+                + ("spark.master".equals(key) ? "--master " + value : "--conf " + key + "=" + value)
+                + " (the Spark context already running in this JVM has "
+                + key
+                + "="
+                + context.get(key, "<unset>")
+                + ", which cannot change while it runs: stop that context, or run the command in a"
+                + " JVM of its own)");
+      }
+    }
+    return new Scoped(session, false);
+  }
+
+  /** The prefix of tausweep's own settings: read by the commands (a session's), never by Spark. */
+  public static final String TAUSWEEP_PREFIX = "spark.tausweep.";
+
   /** The settings a session for {@code app} gets: see {@link #create(String, String, Map)}. */
   public static SparkConf conf(String app, String master, Map<String, String> settings) {
     SparkConf conf = new SparkConf(true);
@@ -53,6 +112,12 @@ public final class SparkSessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     settings.forEach(conf::set);
+    if (conf.get("spark.master").startsWith("local")
+        && conf.getBoolean("spark.speculation", false)) {
+      LOG.warn(
+          "spark.speculation=true has no effect on master {}: Spark speculates only on a cluster",
+          conf.get("spark.master"));
+    }
     // A driver that a standalone worker launched (cluster deploy mode) gets the cluster's secret in
     // its environment, as executors do, never on a command line; SparkContext wants it in the conf.
     String secret = System.getenv(AUTH_SECRET_ENV);

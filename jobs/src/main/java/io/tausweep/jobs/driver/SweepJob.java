@@ -336,9 +336,7 @@ public final class SweepJob {
       LongAccumulator cellsDone) {
     int attempts = options.cellAttempts();
     Set<String> failOnce =
-        new HashSet<>(
-            java.util.Arrays.asList(
-                spark.sparkContext().getConf().get(INJECT_FAIL_ONCE, "").split(",")));
+        new HashSet<>(java.util.Arrays.asList(spark.conf().get(INJECT_FAIL_ONCE, "").split(",")));
     failOnce.remove("");
     int slots = Math.max(1, jsc.defaultParallelism());
     // Batches start at 4 cells per slot (at least 16) and then grow to about BATCH_SECONDS of work

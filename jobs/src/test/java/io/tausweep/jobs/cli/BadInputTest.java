@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Bad input fails before anything runs: one line naming the value and the fix, exit status 2, and
  * no output directory left behind.
  */
+@org.junit.jupiter.api.extension.ExtendWith(SharedSpark.class)
 class BadInputTest {
   @TempDir Path tmp;
 
@@ -240,7 +241,7 @@ class BadInputTest {
             "--data-dir",
             TestPaths.mnistDir().toString(),
             "--master",
-            "local[1]",
+            "local[2]",
             "--conf",
             "spark.ui.enabled=false");
     assertThat(ok.status()).as(ok.err()).isZero();
@@ -292,7 +293,7 @@ class BadInputTest {
       "--data-dir",
       TestPaths.mnistDir().toString(),
       "--master",
-      "local[1]",
+      "local[2]",
       "--conf",
       "spark.ui.enabled=false"
     };

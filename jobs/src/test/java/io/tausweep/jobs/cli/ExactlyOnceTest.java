@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its runs rows, a second driver started while the first runs, and leases left behind by drivers
  * that are gone or still alive.
  */
+@org.junit.jupiter.api.extension.ExtendWith(SharedSpark.class)
 class ExactlyOnceTest {
   @TempDir Path tmp;
 
@@ -86,13 +87,13 @@ class ExactlyOnceTest {
     Path out = tmp.resolve("two-out");
     Path lease = out.resolve("sweeps/two/driver.lease");
     CompletableFuture<Result> first =
-        CompletableFuture.supplyAsync(() -> run(conf, out, "--master", "local[1]"));
+        CompletableFuture.supplyAsync(() -> run(conf, out, "--master", "local[2]"));
     for (int i = 0; i < 600 && !Files.exists(lease) && !first.isDone(); i++) {
       Thread.sleep(50);
     }
     assertThat(lease).exists();
     long t0 = System.nanoTime();
-    Result second = run(conf, out, "--master", "local[1]");
+    Result second = run(conf, out, "--master", "local[2]");
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(second.status()).as(second.err()).isEqualTo(ExitStatus.LOCKED.code());
     assertThat(second.err())
@@ -119,7 +120,7 @@ class ExactlyOnceTest {
     Path lease = Files.createDirectories(out.resolve("sweeps/stale")).resolve("driver.lease");
     Files.writeString(
         lease, "token=t\nhost=gone.example\npid=77\npid-start=\nstarted=2026-01-01T00:00:00Z\n");
-    Result held = run(conf, out, "--master", "local[1]");
+    Result held = run(conf, out, "--master", "local[2]");
     assertThat(held.status()).isEqualTo(ExitStatus.LOCKED.code());
     assertThat(held.err())
         .contains("gone.example pid 77")
@@ -128,7 +129,7 @@ class ExactlyOnceTest {
 
     Files.setLastModifiedTime(
         lease, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 61_000));
-    Result taken = run(conf, out, "--master", "local[1]");
+    Result taken = run(conf, out, "--master", "local[2]");
     assertThat(taken.status()).as(taken.err()).isZero();
     assertThat(taken.out()).contains("1 cells: 1 ran now");
     assertThat(lease).doesNotExist();

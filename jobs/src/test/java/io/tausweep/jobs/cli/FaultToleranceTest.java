@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Failures never lose or duplicate a result: a diverging cell becomes a failed row while the others
- * succeed, --retry-failed reruns only it, and Spark task retries under speculation leave exactly
- * one row per cell.
+ * succeed, --retry-failed reruns only it, and Spark's task retries leave exactly one row per cell.
  */
 class FaultToleranceTest {
   static final String TINY =
@@ -55,8 +54,15 @@ class FaultToleranceTest {
         .containsExactly("method,n", "bitfit,1", "full_ft,2");
   }
 
+  /**
+   * Two tasks fail on their first attempt outside the per-cell handling, so Spark itself retries
+   * them (local[2,4]: up to 4 attempts per task); the driver takes one result per task, so every
+   * cell has one row. Speculative copies reach the driver the same way, but Spark does not
+   * speculate in local mode (TaskSchedulerImpl starts its speculation thread only for a cluster
+   * master), so they are not tested in one JVM; bin/demo-fault-tolerance runs a standalone cluster.
+   */
   @Test
-  void taskRetriesUnderSpeculationLeaveOneRowPerCell() throws Exception {
+  void injectedTaskFailuresAreRetriedBySparkAndLeaveOneRowPerCell() throws Exception {
     Path conf =
         write(
             "spec.conf",
@@ -73,15 +79,9 @@ class FaultToleranceTest {
             "--master",
             "local[2,4]",
             "--conf",
-            "spark.speculation=true",
-            "--conf",
-            "spark.speculation.multiplier=1.1",
-            "--conf",
-            "spark.speculation.quantile=0.1",
-            "--conf",
             SweepJob.INJECT_FAIL_ONCE + "=" + failOnce);
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.out()).containsPattern("Spark retried [2-9] failed task attempts");
+    assertThat(r.out()).contains("Spark retried 2 failed task attempts");
     assertThat(
             csv(
                 out,

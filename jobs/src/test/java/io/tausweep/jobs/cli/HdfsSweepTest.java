@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scheme without a connector. Nothing is ever created on the local disk under a name made of the
  * URI.
  */
+@org.junit.jupiter.api.extension.ExtendWith(SharedSpark.class)
 class HdfsSweepTest {
   @TempDir static Path tmp;
   static MiniDFSCluster cluster;

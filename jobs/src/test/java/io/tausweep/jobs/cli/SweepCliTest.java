@@ -2,7 +2,6 @@ package io.tausweep.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tausweep.jobs.driver.SparkSessions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * End to end on a real local[2] Spark: conf/smoke.conf trains every method on real MNIST, writes
  * Parquet, and the results come back through SQL, as a table and as CSV.
  */
+@org.junit.jupiter.api.extension.ExtendWith(SharedSpark.class)
 class SweepCliTest {
   @TempDir static Path tmp;
   static Path out;
@@ -91,33 +91,28 @@ class SweepCliTest {
 
   @Test
   void resultsAreCompleteAndSane() {
-    SparkSession spark =
-        SparkSessions.create("test", "local[2]", java.util.Map.of("spark.ui.enabled", "false"));
-    try {
-      io.tausweep.analysis.ResultViews.register(spark, out);
-      List<Row> rows =
-          spark
-              .sql(
-                  "SELECT count(*), count(DISTINCT cell_id), sum(CASE WHEN status = 'ok' THEN 1 END),"
-                      + " min(acc_theta), max(acc_theta), count(acc_0_hard), count(high_act_frac) FROM runs")
-              .collectAsList();
-      Row r = rows.get(0);
-      assertThat(r.getLong(0)).isEqualTo(12);
-      assertThat(r.getLong(1)).isEqualTo(12);
-      assertThat(r.getLong(2)).isEqualTo(12);
-      assertThat(r.getDouble(3)).isGreaterThan(0.3);
-      assertThat(r.getDouble(4)).isLessThanOrEqualTo(1.0);
-      assertThat(r.getLong(5)).isEqualTo(4);
-      assertThat(r.getLong(6)).isEqualTo(4);
-      long epochs =
-          spark.sql("SELECT count(*) FROM epochs WHERE stage = 'specialize'").first().getLong(0);
-      assertThat(epochs).isEqualTo(10); // 10 trained cells (frozen trains nothing) x 1 epoch
-      long foundationEpochs =
-          spark.sql("SELECT count(*) FROM epochs WHERE stage = 'foundation'").first().getLong(0);
-      assertThat(foundationEpochs).isEqualTo(2);
-    } finally {
-      spark.stop();
-    }
+    SparkSession spark = SharedSpark.session().newSession();
+    io.tausweep.analysis.ResultViews.register(spark, out);
+    List<Row> rows =
+        spark
+            .sql(
+                "SELECT count(*), count(DISTINCT cell_id), sum(CASE WHEN status = 'ok' THEN 1 END),"
+                    + " min(acc_theta), max(acc_theta), count(acc_0_hard), count(high_act_frac) FROM runs")
+            .collectAsList();
+    Row r = rows.get(0);
+    assertThat(r.getLong(0)).isEqualTo(12);
+    assertThat(r.getLong(1)).isEqualTo(12);
+    assertThat(r.getLong(2)).isEqualTo(12);
+    assertThat(r.getDouble(3)).isGreaterThan(0.3);
+    assertThat(r.getDouble(4)).isLessThanOrEqualTo(1.0);
+    assertThat(r.getLong(5)).isEqualTo(4);
+    assertThat(r.getLong(6)).isEqualTo(4);
+    long epochs =
+        spark.sql("SELECT count(*) FROM epochs WHERE stage = 'specialize'").first().getLong(0);
+    assertThat(epochs).isEqualTo(10); // 10 trained cells (frozen trains nothing) x 1 epoch
+    long foundationEpochs =
+        spark.sql("SELECT count(*) FROM epochs WHERE stage = 'foundation'").first().getLong(0);
+    assertThat(foundationEpochs).isEqualTo(2);
   }
 
   @Test
