@@ -1,8 +1,15 @@
 package io.tausweep.analysis;
 
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.apache.spark.sql.types.DataTypes.createArrayType;
+
 import io.tausweep.model.method.Methods;
 import java.util.List;
-import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -38,103 +45,53 @@ public final class ResultSchema {
   public static final StructType RUNS_SCHEMA =
       new StructType(
           new StructField[] {
-            field("sweep", DataTypes.StringType, false, "sweep name (partition column)"),
-            field(
-                "cell_id",
-                DataTypes.StringType,
-                false,
-                "hash of everything that decides the cell's result"),
-            field(
-                "method",
-                DataTypes.StringType,
-                false,
-                String.join(" | ", Methods.ids()) + " (partition column)"),
-            field("seed", DataTypes.LongType, false, "seed of subsets, init and shuffling"),
-            field(
-                "angle_deg",
-                DataTypes.DoubleType,
-                false,
-                "rotation of the target mode, degrees counter-clockwise"),
-            field(
-                "lambda",
-                DataTypes.DoubleType,
-                true,
-                "TauGate sparsity weight; null for other methods"),
-            field("trainable_params", DataTypes.LongType, false, "parameters the method trains"),
-            field("acc_0", DataTypes.DoubleType, true, "test accuracy at 0 deg"),
-            field("acc_theta", DataTypes.DoubleType, true, "test accuracy at angle_deg"),
-            field(
-                "acc_0_hard",
-                DataTypes.DoubleType,
-                true,
-                "TauGate: test accuracy at 0 deg with the hardened gate"),
-            field(
-                "acc_theta_hard",
-                DataTypes.DoubleType,
-                true,
-                "TauGate: test accuracy at angle_deg, hardened gate"),
-            field(
-                "high_act_frac",
-                DataTypes.DoubleType,
-                true,
-                "TauGate: share of hidden units with gate > 0.5"),
-            field(
-                "train_seconds",
-                DataTypes.DoubleType,
-                false,
-                "specialization training time (0 for frozen)"),
-            field("eval_seconds", DataTypes.DoubleType, false, "evaluation time on both test sets"),
-            field("status", DataTypes.StringType, false, "ok | failed"),
-            field("error", DataTypes.StringType, true, "reason of a failed cell"),
-            field(
-                "foundation_id",
-                DataTypes.StringType,
-                false,
-                "id of the foundation the cell started from"),
-            field(
-                "config_hash",
-                DataTypes.StringType,
-                false,
-                "SHA-256 prefix of the resolved sweep config"),
-            field("code_version", DataTypes.StringType, false, "tausweep version and git commit"),
-            field("dl4j_version", DataTypes.StringType, false, "Deeplearning4j version"),
-            field("spark_version", DataTypes.StringType, false, "Spark version"),
-            field("host", DataTypes.StringType, false, "host that trained the cell"),
-            field(
-                "nd4j_threads",
-                DataTypes.IntegerType,
-                false,
-                "ND4J/OpenMP threads in the training task"),
-            field(
+            required("sweep", StringType, "sweep name (partition column)"),
+            required("cell_id", StringType, "hash of everything that decides the cell's result"),
+            required(
+                "method", StringType, String.join(" | ", Methods.ids()) + " (partition column)"),
+            required("seed", LongType, "seed of subsets, init and shuffling"),
+            required(
+                "angle_deg", DoubleType, "rotation of the target mode, degrees counter-clockwise"),
+            nullable("lambda", DoubleType, "TauGate sparsity weight; null for other methods"),
+            required("trainable_params", LongType, "parameters the method trains"),
+            nullable("acc_0", DoubleType, "test accuracy at 0 deg"),
+            nullable("acc_theta", DoubleType, "test accuracy at angle_deg"),
+            nullable(
+                "acc_0_hard", DoubleType, "TauGate: test accuracy at 0 deg with the hardened gate"),
+            nullable(
+                "acc_theta_hard", DoubleType, "TauGate: test accuracy at angle_deg, hardened gate"),
+            nullable("high_act_frac", DoubleType, "TauGate: share of hidden units with gate > 0.5"),
+            required("train_seconds", DoubleType, "specialization training time (0 for frozen)"),
+            required("eval_seconds", DoubleType, "evaluation time on both test sets"),
+            required("status", StringType, "ok | failed"),
+            nullable("error", StringType, "reason of a failed cell"),
+            required("foundation_id", StringType, "id of the foundation the cell started from"),
+            required("config_hash", StringType, "SHA-256 prefix of the resolved sweep config"),
+            required("code_version", StringType, "tausweep version and git commit"),
+            required("dl4j_version", StringType, "Deeplearning4j version"),
+            required("spark_version", StringType, "Spark version"),
+            required("host", StringType, "host that trained the cell"),
+            required("nd4j_threads", IntegerType, "ND4J/OpenMP threads in the training task"),
+            nullable(
                 "blas",
-                DataTypes.StringType,
-                true,
+                StringType,
                 "BLAS library and version, CPU model and OPENBLAS_CORETYPE if set"),
-            field("started_at", DataTypes.TimestampType, false, "when the cell started (UTC)"),
+            required("started_at", TimestampType, "when the cell started (UTC)"),
           });
 
   /** One row per epoch of a foundation or a specialization. */
   public static final StructType EPOCHS_SCHEMA =
       new StructType(
           new StructField[] {
-            field("sweep", DataTypes.StringType, false, "sweep name (partition column)"),
-            field(
-                "cell_id",
-                DataTypes.StringType,
-                false,
-                "cell id, or the foundation id for stage = foundation"),
-            field("stage", DataTypes.StringType, false, "foundation | specialize"),
-            field("method", DataTypes.StringType, false, "method, or 'foundation'"),
-            field("epoch", DataTypes.IntegerType, false, "1-based epoch"),
-            field(
-                "loss",
-                DataTypes.DoubleType,
-                false,
-                "mean minibatch loss, sparsity penalty included"),
-            field(
+            required("sweep", StringType, "sweep name (partition column)"),
+            required("cell_id", StringType, "cell id, or the foundation id for stage = foundation"),
+            required("stage", StringType, "foundation | specialize"),
+            required("method", StringType, "method, or 'foundation'"),
+            required("epoch", IntegerType, "1-based epoch"),
+            required("loss", DoubleType, "mean minibatch loss, sparsity penalty included"),
+            required(
                 "train_accuracy",
-                DataTypes.DoubleType,
-                false,
+                DoubleType,
                 "accuracy on the stage's training images after the epoch"),
           });
 
@@ -142,29 +99,20 @@ public final class ResultSchema {
   public static final StructType NEURONS_SCHEMA =
       new StructType(
           new StructField[] {
-            field("sweep", DataTypes.StringType, false, "sweep name (partition column)"),
-            field("cell_id", DataTypes.StringType, false, "the TauGate cell"),
-            field("seed", DataTypes.LongType, false, "the cell's seed"),
-            field("angle_deg", DataTypes.DoubleType, false, "the cell's angle"),
-            field("lambda", DataTypes.DoubleType, false, "the cell's sparsity weight"),
-            field("layer", DataTypes.IntegerType, false, "hidden layer, 1 or 2"),
-            field("unit", DataTypes.IntegerType, false, "unit index within the layer, 0-based"),
-            field("tau", DataTypes.DoubleType, false, "learned threshold"),
-            field("gamma", DataTypes.DoubleType, false, "learned gain"),
-            field(
-                "fire_rate_0",
-                DataTypes.DoubleType,
-                false,
-                "share of 0-deg test images with gate > 0.5"),
-            field(
-                "fire_rate_theta",
-                DataTypes.DoubleType,
-                false,
-                "share of rotated test images with gate > 0.5"),
-            field(
+            required("sweep", StringType, "sweep name (partition column)"),
+            required("cell_id", StringType, "the TauGate cell"),
+            required("seed", LongType, "the cell's seed"),
+            required("angle_deg", DoubleType, "the cell's angle"),
+            required("lambda", DoubleType, "the cell's sparsity weight"),
+            required("layer", IntegerType, "hidden layer, 1 or 2"),
+            required("unit", IntegerType, "unit index within the layer, 0-based"),
+            required("tau", DoubleType, "learned threshold"),
+            required("gamma", DoubleType, "learned gain"),
+            required("fire_rate_0", DoubleType, "share of 0-deg test images with gate > 0.5"),
+            required("fire_rate_theta", DoubleType, "share of rotated test images with gate > 0.5"),
+            required(
                 "fire_rate_by_class_theta",
-                DataTypes.createArrayType(DataTypes.DoubleType, false),
-                false,
+                createArrayType(DoubleType, false),
                 "per digit 0..9: share of that digit's rotated test images with gate > 0.5"),
           });
 
@@ -191,31 +139,21 @@ public final class ResultSchema {
   public static final StructType PAIRED_SEEDS_SCHEMA =
       new StructType(
           new StructField[] {
-            field("sweep", DataTypes.StringType, false, "sweep name"),
-            field("method", DataTypes.StringType, false, "the compared method"),
-            field("angle_deg", DataTypes.DoubleType, false, "rotation of the target mode, degrees"),
-            field(
+            required("sweep", StringType, "sweep name"),
+            required("method", StringType, "the compared method"),
+            required("angle_deg", DoubleType, "rotation of the target mode, degrees"),
+            nullable(
                 "lambda",
-                DataTypes.DoubleType,
-                true,
+                DoubleType,
                 "TauGate sparsity weight of the compared cell; null for other methods"),
-            field(
-                "baseline",
-                DataTypes.StringType,
-                false,
-                "frozen | lora: the method compared against"),
-            field("seed", DataTypes.LongType, false, "seed shared by the cell and its baseline"),
-            field("cell_id", DataTypes.StringType, false, "the compared cell"),
-            field("baseline_cell_id", DataTypes.StringType, false, "the baseline's cell"),
-            field(
-                "acc_0_delta",
-                DataTypes.DoubleType,
-                true,
-                "acc_0 of the cell minus acc_0 of the baseline"),
-            field(
+            required("baseline", StringType, "frozen | lora: the method compared against"),
+            required("seed", LongType, "seed shared by the cell and its baseline"),
+            required("cell_id", StringType, "the compared cell"),
+            required("baseline_cell_id", StringType, "the baseline's cell"),
+            nullable("acc_0_delta", DoubleType, "acc_0 of the cell minus acc_0 of the baseline"),
+            nullable(
                 "acc_theta_delta",
-                DataTypes.DoubleType,
-                true,
+                DoubleType,
                 "acc_theta of the cell minus acc_theta of the baseline"),
           });
 
@@ -230,41 +168,26 @@ public final class ResultSchema {
     List<StructField> f =
         new java.util.ArrayList<>(
             List.of(
-                field("sweep", DataTypes.StringType, false, "sweep name"),
-                field("method", DataTypes.StringType, false, String.join(" | ", Methods.ids())),
-                field(
-                    "angle_deg",
-                    DataTypes.DoubleType,
-                    false,
-                    "rotation of the target mode, degrees"),
-                field(
-                    "lambda",
-                    DataTypes.DoubleType,
-                    true,
-                    "TauGate sparsity weight; null for other methods"),
-                field("trainable_params", DataTypes.LongType, true, "parameters the method trains"),
-                field("n", DataTypes.LongType, false, "number of ok cells (seeds) in the group")));
+                required("sweep", StringType, "sweep name"),
+                required("method", StringType, String.join(" | ", Methods.ids())),
+                required("angle_deg", DoubleType, "rotation of the target mode, degrees"),
+                nullable("lambda", DoubleType, "TauGate sparsity weight; null for other methods"),
+                nullable("trainable_params", LongType, "parameters the method trains"),
+                required("n", LongType, "number of ok cells (seeds) in the group")));
     for (String m : SUMMARY_METRICS) {
-      f.add(field(m + "_mean", DataTypes.DoubleType, true, "mean of " + m + " over seeds"));
+      f.add(nullable(m + "_mean", DoubleType, "mean of " + m + " over seeds"));
+      f.add(nullable(m + "_std", DoubleType, "sample std (n-1) of " + m + "; null when n < 2"));
       f.add(
-          field(
-              m + "_std",
-              DataTypes.DoubleType,
-              true,
-              "sample std (n-1) of " + m + "; null when n < 2"));
-      f.add(
-          field(
+          nullable(
               m + "_ci_lo",
-              DataTypes.DoubleType,
-              true,
+              DoubleType,
               "lower bound of the 95% CI of the mean of "
                   + m
                   + " (Student t, n-1 dof); null when n < 2"));
       f.add(
-          field(
+          nullable(
               m + "_ci_hi",
-              DataTypes.DoubleType,
-              true,
+              DoubleType,
               "upper bound of the 95% CI of the mean of "
                   + m
                   + " (Student t, n-1 dof); null when n < 2"));
@@ -276,67 +199,45 @@ public final class ResultSchema {
     List<StructField> f =
         new java.util.ArrayList<>(
             List.of(
-                field("sweep", DataTypes.StringType, false, "sweep name"),
-                field("method", DataTypes.StringType, false, "the compared method"),
-                field(
-                    "angle_deg",
-                    DataTypes.DoubleType,
-                    false,
-                    "rotation of the target mode, degrees"),
-                field(
-                    "lambda",
-                    DataTypes.DoubleType,
-                    true,
-                    "TauGate sparsity weight; null for other methods"),
-                field(
-                    "baseline",
-                    DataTypes.StringType,
-                    false,
-                    "frozen | lora: the method compared against"),
-                field(
-                    "n_pairs",
-                    DataTypes.LongType,
-                    false,
-                    "seeds where both the cell and its baseline are ok")));
+                required("sweep", StringType, "sweep name"),
+                required("method", StringType, "the compared method"),
+                required("angle_deg", DoubleType, "rotation of the target mode, degrees"),
+                nullable("lambda", DoubleType, "TauGate sparsity weight; null for other methods"),
+                required("baseline", StringType, "frozen | lora: the method compared against"),
+                required(
+                    "n_pairs", LongType, "seeds where both the cell and its baseline are ok")));
     for (String m : PAIRED_METRICS) {
       String d = m + "_delta";
       f.add(
-          field(
-              d + "_mean",
-              DataTypes.DoubleType,
-              true,
-              "mean over seeds of (" + m + " - baseline " + m + ")"));
+          nullable(d + "_mean", DoubleType, "mean over seeds of (" + m + " - baseline " + m + ")"));
+      f.add(nullable(d + "_std", DoubleType, "sample std of the deltas; null when n_pairs < 2"));
       f.add(
-          field(
-              d + "_std",
-              DataTypes.DoubleType,
-              true,
-              "sample std of the deltas; null when n_pairs < 2"));
-      f.add(
-          field(
+          nullable(
               d + "_ci_lo",
-              DataTypes.DoubleType,
-              true,
+              DoubleType,
               "lower bound of the 95% CI of the mean delta (Student t, n-1 dof); null when n_pairs < 2"));
       f.add(
-          field(
+          nullable(
               d + "_ci_hi",
-              DataTypes.DoubleType,
-              true,
+              DoubleType,
               "upper bound of the 95% CI of the mean delta (Student t, n-1 dof); null when n_pairs < 2"));
       f.add(
-          field(
+          nullable(
               m + "_wilcoxon_p",
-              DataTypes.DoubleType,
-              true,
+              DoubleType,
               "two-sided Wilcoxon signed-rank p of the deltas (zeros dropped; exact for <= 30 non-zero deltas);"
                   + " null when fewer than 2 deltas are non-zero"));
     }
     return new StructType(f.toArray(StructField[]::new));
   }
 
-  private static StructField field(
-      String name, org.apache.spark.sql.types.DataType type, boolean nullable, String comment) {
-    return new StructField(name, type, nullable, Metadata.empty()).withComment(comment);
+  /** A column that is never null, {@code comment} saying what it means. */
+  private static StructField required(String name, DataType type, String comment) {
+    return new StructField(name, type, false, Metadata.empty()).withComment(comment);
+  }
+
+  /** A column that may be null, {@code comment} saying when. */
+  private static StructField nullable(String name, DataType type, String comment) {
+    return new StructField(name, type, true, Metadata.empty()).withComment(comment);
   }
 }
