@@ -9,6 +9,7 @@ import java.util.Set;
 import lombok.EqualsAndHashCode;
 import lombok.Getter;
 import lombok.Setter;
+import lombok.experimental.Accessors;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -220,22 +221,15 @@ public class LoRADenseLayer extends FeedForwardLayer {
    * Builder of {@link LoRADenseLayer}: nIn, nOut and the activation as for a DL4J dense layer, plus
    * {@link #rank(int)} (default 8) and {@link #alpha(double)} (default 16).
    */
+  @Setter
+  @Accessors(fluent = true, chain = true)
   public static class Builder extends FeedForwardLayer.Builder<Builder> {
 
+    /** The LoRA rank r (default 8). */
     private int rank = DEFAULT_RANK;
+
+    /** LoRA alpha (default 16); the update is scaled by alpha / rank. */
     private double alpha = DEFAULT_ALPHA;
-
-    /** Sets the LoRA rank r (default 8). */
-    public Builder rank(int rank) {
-      this.rank = rank;
-      return this;
-    }
-
-    /** Sets LoRA alpha (default 16); the update is scaled by alpha / rank. */
-    public Builder alpha(double alpha) {
-      this.alpha = alpha;
-      return this;
-    }
 
     @Override
     @SuppressWarnings("unchecked")

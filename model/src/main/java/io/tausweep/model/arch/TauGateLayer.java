@@ -5,6 +5,7 @@ import java.util.Map;
 import lombok.EqualsAndHashCode;
 import lombok.Getter;
 import lombok.Setter;
+import lombok.experimental.Accessors;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -254,13 +255,26 @@ public class TauGateLayer extends FeedForwardLayer {
    * Builder of {@link TauGateLayer}; every hyperparameter defaults to the {@code DEFAULT_*}
    * constant of the layer, and {@link #units(int)} sets nIn and nOut together.
    */
+  @Setter
+  @Accessors(fluent = true, chain = true)
   public static class Builder extends FeedForwardLayer.Builder<Builder> {
 
+    /** The initial threshold of every unit (default -0.1). */
     private double tauInit = DEFAULT_TAU_INIT;
+
+    /** The initial scale of every unit (default 1.0). */
     private double gammaInit = DEFAULT_GAMMA_INIT;
+
+    /** The gate sharpness s (default 5.0, must be &gt; 0). */
     private double sharpness = DEFAULT_SHARPNESS;
+
+    /** The weight of the mean-gate sparsity penalty (default 0, must be &gt;= 0). */
     private double lambda = DEFAULT_LAMBDA;
+
+    /** Total gated units of the network the penalty is averaged over (default: this nOut). */
     private long gatedUnits = DEFAULT_GATED_UNITS;
+
+    /** The step gate {@code 1[z > tau]} instead of the sigmoid (default false). */
     private boolean hardGate;
 
     /** A builder with all defaults and an identity activation (the layer applies its own relu). */
@@ -278,46 +292,6 @@ public class TauGateLayer extends FeedForwardLayer {
     public Builder units(int units) {
       setNIn(units);
       setNOut(units);
-      return this;
-    }
-
-    /** Sets the initial threshold of every unit (default -0.1). */
-    public Builder tauInit(double tauInit) {
-      this.tauInit = tauInit;
-      return this;
-    }
-
-    /** Sets the initial scale of every unit (default 1.0). */
-    public Builder gammaInit(double gammaInit) {
-      this.gammaInit = gammaInit;
-      return this;
-    }
-
-    /** Sets the gate sharpness s (default 5.0, must be &gt; 0). */
-    public Builder sharpness(double sharpness) {
-      this.sharpness = sharpness;
-      return this;
-    }
-
-    /** Sets the weight of the mean-gate sparsity penalty (default 0, must be &gt;= 0). */
-    public Builder lambda(double lambda) {
-      this.lambda = lambda;
-      return this;
-    }
-
-    /**
-     * @param gatedUnits total number of gated units in the network the penalty is averaged over
-     *     (default: this layer's nOut)
-     * @return this builder
-     */
-    public Builder gatedUnits(long gatedUnits) {
-      this.gatedUnits = gatedUnits;
-      return this;
-    }
-
-    /** Uses the step gate {@code 1[z > tau]} instead of the sigmoid (default false). */
-    public Builder hardGate(boolean hardGate) {
-      this.hardGate = hardGate;
       return this;
     }
 
