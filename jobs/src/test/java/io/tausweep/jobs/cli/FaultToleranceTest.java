@@ -1,13 +1,14 @@
 package io.tausweep.jobs.cli;
 
+import static io.tausweep.jobs.cli.Cli.TINY;
+import static io.tausweep.jobs.cli.Cli.csv;
+import static io.tausweep.jobs.cli.Cli.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tausweep.jobs.cli.SweepCliTest.Result;
+import io.tausweep.jobs.cli.Cli.Result;
 import io.tausweep.jobs.driver.SweepJob;
 import io.tausweep.jobs.task.Grid;
 import io.tausweep.model.sweep.SweepConfig;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,25 +19,19 @@ import org.junit.jupiter.api.io.TempDir;
  * succeed, --retry-failed reruns only it, and Spark's task retries leave exactly one row per cell.
  */
 class FaultToleranceTest {
-  static final String TINY =
-      """
-      foundation { images-per-mode = 100, epochs = 1 }
-      specialize { images = 100, epochs = 1 }
-      data.test-images = 300
-      """;
-
   @TempDir Path tmp;
 
   @Test
   void divergingCellFailsWithItsReasonAndTheOthersSucceed() throws Exception {
     Path conf =
-        write(
+        Cli.write(
+            tmp,
             "div.conf",
             "sweep { name = div, methods = [bitfit, full_ft], seeds = [0] }\n"
                 + "method.full_ft.learning-rate = 1000\n"
                 + TINY);
     Path out = tmp.resolve("out");
-    Result r = run(conf, out, "--master", "local[2]");
+    Result r = sweep(conf, out, "--master", "local[2]");
     assertThat(r.status()).as(r.err()).isEqualTo(ExitStatus.FAILED_CELLS.code());
     assertThat(r.out()).contains("2 cells: 2 ran now, 0 already committed, 1 failed now");
     assertThat(
@@ -46,9 +41,9 @@ class FaultToleranceTest {
                     + " FROM runs ORDER BY method"))
         .containsExactly("method,status,why", "bitfit,ok,", "full_ft,failed,true");
 
-    Result plain = run(conf, out, "--master", "local[2]");
+    Result plain = sweep(conf, out, "--master", "local[2]");
     assertThat(plain.out()).contains("2 already committed, 0 to run");
-    Result retry = run(conf, out, "--master", "local[2]", "--retry-failed");
+    Result retry = sweep(conf, out, "--master", "local[2]", "--retry-failed");
     assertThat(retry.out()).contains("1 already committed, 1 to run (retrying failed cells only)");
     assertThat(csv(out, "SELECT method, count(*) AS n FROM runs GROUP BY method ORDER BY method"))
         .containsExactly("method,n", "bitfit,1", "full_ft,2");
@@ -64,7 +59,8 @@ class FaultToleranceTest {
   @Test
   void injectedTaskFailuresAreRetriedBySparkAndLeaveOneRowPerCell() throws Exception {
     Path conf =
-        write(
+        Cli.write(
+            tmp,
             "spec.conf",
             "sweep { name = spec, methods = [frozen, bitfit, taugate], seeds = [0, 1],"
                 + " lambdas = [0.0, 1.0] }\n"
@@ -73,7 +69,7 @@ class FaultToleranceTest {
     String failOnce = cells.get(1).id() + "," + cells.get(5).id();
     Path out = tmp.resolve("spec-out");
     Result r =
-        run(
+        sweep(
             conf,
             out,
             "--master",
@@ -88,33 +84,5 @@ class FaultToleranceTest {
                 "SELECT count(*) AS n, count(DISTINCT cell_id) AS d,"
                     + " sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok FROM runs"))
         .containsExactly("n,d,ok", cells.size() + "," + cells.size() + "," + cells.size());
-  }
-
-  private Path write(String name, String text) throws Exception {
-    return Files.writeString(tmp.resolve(name), text, StandardCharsets.UTF_8);
-  }
-
-  static Result run(Path conf, Path out, String... extra) {
-    List<String> args =
-        new java.util.ArrayList<>(
-            List.of(
-                "run",
-                conf.toString(),
-                "--out",
-                out.toString(),
-                "--data-dir",
-                TestPaths.mnistDir().toString(),
-                "--conf",
-                "spark.ui.enabled=false"));
-    args.addAll(List.of(extra));
-    return SweepCliTest.cli(args.toArray(String[]::new));
-  }
-
-  static List<String> csv(Path out, String sql) {
-    Result r =
-        SweepCliTest.cli(
-            "sql", "--out", out.toString(), "--csv", "--conf", "spark.ui.enabled=false", sql);
-    assertThat(r.status()).as(r.err()).isZero();
-    return r.out().lines().toList();
   }
 }

@@ -2,7 +2,7 @@ package io.tausweep.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tausweep.jobs.cli.SweepCliTest.Result;
+import io.tausweep.jobs.cli.Cli.Result;
 import io.tausweep.model.data.Mnist;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
@@ -43,18 +43,7 @@ class HdfsSweepTest {
           new org.apache.hadoop.fs.Path(TestPaths.mnistDir().resolve(f).toUri()),
           new org.apache.hadoop.fs.Path("/data/mnist/" + f));
     }
-    smoke =
-        SweepCliTest.cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            hdfs + "/results",
-            "--data-dir",
-            hdfs + "/data/mnist",
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
+    smoke = smokeOnHdfs();
   }
 
   @AfterAll
@@ -81,18 +70,7 @@ class HdfsSweepTest {
     assertThat(fs.exists(new org.apache.hadoop.fs.Path("/results/sweeps/smoke/driver.lease")))
         .isFalse();
     // A rerun resumes from HDFS.
-    Result again =
-        SweepCliTest.cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            hdfs + "/results",
-            "--data-dir",
-            hdfs + "/data/mnist",
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
+    Result again = smokeOnHdfs();
     assertThat(again.out()).contains("12 already committed, 0 to run");
   }
 
@@ -100,20 +78,19 @@ class HdfsSweepTest {
   void theReportIsWrittenLocallyOrCopiedToHdfs() throws Exception {
     Path local = tmp.resolve("report-here");
     Result r =
-        SweepCliTest.cli(
+        Cli.call(
             "report",
             "--out",
             hdfs + "/results",
             "--report-dir",
             local.toString(),
             "--conf",
-            "spark.ui.enabled=false");
+            Cli.UI_OFF);
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(local.resolve("report/smoke/report.md"))
         .content()
         .contains("sweep smoke in " + hdfs + "/results");
-    Result up =
-        SweepCliTest.cli("report", "--out", hdfs + "/results", "--conf", "spark.ui.enabled=false");
+    Result up = Cli.call("report", "--out", hdfs + "/results", "--conf", Cli.UI_OFF);
     assertThat(up.status()).as(up.err()).isZero();
     assertThat(up.out()).contains("wrote " + hdfs + "/results/report/smoke/report.md");
     assertThat(
@@ -125,19 +102,10 @@ class HdfsSweepTest {
   @Test
   void anUnreachableNameNodeIsOneLineAndCreatesNothing() {
     long t0 = System.nanoTime();
-    Result r =
-        SweepCliTest.cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            "hdfs://127.0.0.1:1/x",
-            "--data-dir",
-            TestPaths.mnistDir().toString());
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err())
+    Result r = Cli.run(Cli.smokeConf(), "hdfs://127.0.0.1:1/x", TestPaths.mnistDir());
+    Cli.assertBadInputLine(r)
         .startsWith("error: Cannot reach --out hdfs://127.0.0.1:1/x: cannot connect")
         .contains("check that the NameNode runs at 127.0.0.1:1");
-    assertThat(r.err().lines()).hasSize(1);
     assertThat((System.nanoTime() - t0) / 1e9)
         .as("fails fast, without Hadoop's minutes of retries")
         .isLessThan(30);
@@ -151,61 +119,36 @@ class HdfsSweepTest {
     Result r =
         alice.doAs(
             (PrivilegedExceptionAction<Result>)
-                () ->
-                    SweepCliTest.cli(
-                        "run",
-                        TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-                        "--out",
-                        hdfs + "/readonly/out",
-                        "--data-dir",
-                        TestPaths.mnistDir().toString()));
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err())
-        .isEqualTo(
-            "error: Invalid --out: "
-                + hdfs
-                + "/readonly/out ("
-                + hdfs
-                + "/readonly is not"
-                + " writable; choose a writable directory, or ask for write permission there)"
-                + System.lineSeparator());
+                () -> Cli.run(Cli.smokeConf(), hdfs + "/readonly/out", TestPaths.mnistDir()));
+    Cli.assertBadInput(
+        r,
+        "Invalid --out: "
+            + hdfs
+            + "/readonly/out ("
+            + hdfs
+            + "/readonly is not"
+            + " writable; choose a writable directory, or ask for write permission there)");
     assertThat(fs.exists(new org.apache.hadoop.fs.Path("/readonly/out"))).isFalse();
   }
 
   @Test
   void aDataDirUriWithoutTheIdxFilesIsOneLine() throws Exception {
     fs.mkdirs(new org.apache.hadoop.fs.Path("/data/empty"));
-    Result r =
-        SweepCliTest.cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            hdfs + "/never",
-            "--data-dir",
-            hdfs + "/data/empty");
-    assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err())
+    Result r = Cli.run(Cli.smokeConf(), hdfs + "/never", hdfs + "/data/empty");
+    Cli.assertBadInputLine(r)
         .startsWith(
             "error: MNIST not found at "
                 + hdfs
                 + "/data/empty: missing "
                 + String.join(", ", Mnist.FILE_NAMES))
         .contains("fetched with npm only into a local data.dir");
-    assertThat(r.err().lines()).hasSize(1);
     assertThat(fs.exists(new org.apache.hadoop.fs.Path("/never"))).isFalse();
   }
 
   @Test
   void aSchemeWithoutAConnectorIsOneLineAndNoLocalDirectoryIsNamedAfterIt() throws Exception {
     for (String uri : List.of("s3a://bucket/x", "nosuch://host/x")) {
-      Result r =
-          SweepCliTest.cli(
-              "run",
-              TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-              "--out",
-              uri,
-              "--data-dir",
-              TestPaths.mnistDir().toString());
+      Result r = Cli.run(Cli.smokeConf(), uri, TestPaths.mnistDir());
       assertThat(r.status()).as(uri).isEqualTo(2);
       assertThat(r.err())
           .startsWith(
@@ -216,7 +159,7 @@ class HdfsSweepTest {
                   + "' on the classpath");
       assertThat(r.err().lines()).hasSize(1);
     }
-    Result q = SweepCliTest.cli("sql", "--out", "s3a://bucket/x", "SELECT 1");
+    Result q = Cli.call("sql", "--out", "s3a://bucket/x", "SELECT 1");
     assertThat(q.status()).isEqualTo(2);
   }
 
@@ -230,11 +173,12 @@ class HdfsSweepTest {
     }
   }
 
+  /** The smoke sweep with its results and its MNIST on HDFS, on the shared Spark. */
+  private static Result smokeOnHdfs() {
+    return Cli.runShared(Cli.smokeConf(), hdfs + "/results", hdfs + "/data/mnist");
+  }
+
   private static List<String> csv(String sql) {
-    Result r =
-        SweepCliTest.cli(
-            "sql", "--out", hdfs + "/results", "--csv", "--conf", "spark.ui.enabled=false", sql);
-    assertThat(r.status()).as(r.err()).isZero();
-    return r.out().lines().toList();
+    return Cli.csv(hdfs + "/results", sql);
   }
 }

@@ -2,9 +2,7 @@ package io.tausweep.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.tausweep.jobs.cli.Cli.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,20 +26,9 @@ class SweepCliTest {
   @BeforeAll
   static void runSmokeSweep() throws Exception {
     out = tmp.resolve("smoke-out");
-    Result r =
-        cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            out.toString(),
-            "--data-dir",
-            TestPaths.mnistDir().toString(),
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
-    status = r.status;
-    stdout = r.out;
+    Result r = Cli.runShared(Cli.smokeConf(), out, TestPaths.mnistDir());
+    status = r.status();
+    stdout = r.out();
   }
 
   @Test
@@ -69,17 +56,10 @@ class SweepCliTest {
 
   @Test
   void sqlReadsTheRowsBackAsCsv() {
-    Result r =
-        cli(
-            "sql",
-            "--out",
-            out.toString(),
-            "--csv",
-            "--conf",
-            "spark.ui.enabled=false",
-            "SELECT method, count(*) AS n, max(trainable_params) AS p FROM runs GROUP BY method ORDER BY p");
-    assertThat(r.status).as(r.err).isZero();
-    assertThat(r.out.lines().toList())
+    assertThat(
+            Cli.csv(
+                out,
+                "SELECT method, count(*) AS n, max(trainable_params) AS p FROM runs GROUP BY method ORDER BY p"))
         .containsExactly(
             "method,n,p",
             "frozen,2,0",
@@ -117,42 +97,10 @@ class SweepCliTest {
 
   @Test
   void rerunResumesWithoutDuplicates() {
-    Result r =
-        cli(
-            "run",
-            TestPaths.repoRoot().resolve("conf/smoke.conf").toString(),
-            "--out",
-            out.toString(),
-            "--data-dir",
-            TestPaths.mnistDir().toString(),
-            "--master",
-            "local[2]",
-            "--conf",
-            "spark.ui.enabled=false");
-    assertThat(r.status).as(r.err).isZero();
-    assertThat(r.out).contains("12 already committed, 0 to run");
-    Result q =
-        cli(
-            "sql",
-            "--out",
-            out.toString(),
-            "--csv",
-            "--conf",
-            "spark.ui.enabled=false",
-            "SELECT count(*) AS n, count(DISTINCT cell_id) AS d FROM runs");
-    assertThat(q.out.lines().toList()).containsExactly("n,d", "12,12");
-  }
-
-  record Result(int status, String out, String err) {}
-
-  static Result cli(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int s =
-        SweepCli.execute(
-            new PrintStream(o, true, StandardCharsets.UTF_8),
-            new PrintStream(e, true, StandardCharsets.UTF_8),
-            args);
-    return new Result(s, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    Result r = Cli.runShared(Cli.smokeConf(), out, TestPaths.mnistDir());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("12 already committed, 0 to run");
+    Result q = Cli.sql(out, "SELECT count(*) AS n, count(DISTINCT cell_id) AS d FROM runs");
+    assertThat(q.out().lines().toList()).containsExactly("n,d", "12,12");
   }
 }
