@@ -272,6 +272,16 @@ public final class SweepCli implements Runnable {
     }
   }
 
+  /** The {@code --out} option of the commands that read a result directory. */
+  static final class ResultDir {
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "result directory of 'sweep run' (a local path or a Hadoop URI)")
+    String out;
+  }
+
   /** {@code sweep sql}: any SQL over the result views. */
   @Command(
       name = "sql",
@@ -279,12 +289,7 @@ public final class SweepCli implements Runnable {
       description =
           "Run SQL over the views of a result directory (runs, epochs, neurons, cells, summary, paired) and print the rows.")
   static final class Sql implements Callable<Integer> {
-    @Option(
-        names = "--out",
-        required = true,
-        paramLabel = "DIR",
-        description = "result directory of 'sweep run' (a local path or a Hadoop URI)")
-    String out;
+    @CommandLine.Mixin ResultDir results;
 
     @Option(names = "--csv", description = "print plain CSV with a header")
     boolean csv;
@@ -320,7 +325,8 @@ public final class SweepCli implements Runnable {
       }
       String sql = query != null ? query : readQuery(file);
       SparkConf sparkConf = spark.sparkConf("tausweep sql");
-      HadoopSweepStore dir = HadoopSweepStore.existing(out, SerializableConf.fromSpark(sparkConf));
+      HadoopSweepStore dir =
+          HadoopSweepStore.existing(results.out, SerializableConf.fromSpark(sparkConf));
       SparkSessions.Scoped scoped = spark.open(sparkConf);
       SparkSession session = scoped.session();
       try {
@@ -384,12 +390,7 @@ public final class SweepCli implements Runnable {
       description =
           "Write report.md and report.html (Table 1, paired comparisons, plots) under DIR/report/SWEEP/.")
   static final class ReportCommand implements Callable<Integer> {
-    @Option(
-        names = "--out",
-        required = true,
-        paramLabel = "DIR",
-        description = "result directory of 'sweep run' (a local path or a Hadoop URI)")
-    String out;
+    @CommandLine.Mixin ResultDir results;
 
     @Option(
         names = "--sweep",
@@ -412,8 +413,9 @@ public final class SweepCli implements Runnable {
     @Override
     public Integer call() throws IOException {
       SparkConf sparkConf = spark.sparkConf("tausweep report");
-      HadoopSweepStore dir = HadoopSweepStore.existing(out, SerializableConf.fromSpark(sparkConf));
-      boolean local = HadoopSweepStore.isLocal(out);
+      HadoopSweepStore dir =
+          HadoopSweepStore.existing(results.out, SerializableConf.fromSpark(sparkConf));
+      boolean local = HadoopSweepStore.isLocal(results.out);
       Path root = reportDir != null ? reportDir : local ? Path.of(dir.display()) : null;
       Path staging = null;
       if (root == null) {
