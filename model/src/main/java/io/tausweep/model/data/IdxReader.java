@@ -161,13 +161,7 @@ public final class IdxReader {
           shown, "empty, expected a " + kind.headerBytes() + "-byte IDX header for " + kind.noun);
     }
     if (size < 4) {
-      throw corrupt(
-          shown,
-          size
-              + " bytes, too short for the "
-              + kind.headerBytes()
-              + "-byte IDX header of "
-              + kind.noun);
+      throw tooShortForHeader(shown, size, kind);
     }
     ByteBuffer magicBuf = ByteBuffer.allocate(4); // big-endian by default, as IDX is
     readFully(ch, magicBuf, 0);
@@ -188,13 +182,7 @@ public final class IdxReader {
               magic, kind.magic, kind.noun));
     }
     if (size < kind.headerBytes()) {
-      throw corrupt(
-          shown,
-          size
-              + " bytes, too short for the "
-              + kind.headerBytes()
-              + "-byte IDX header of "
-              + kind.noun);
+      throw tooShortForHeader(shown, size, kind);
     }
     ByteBuffer dimBuf = ByteBuffer.allocate(4 * kind.dims());
     readFully(ch, dimBuf, 4);
@@ -253,6 +241,16 @@ public final class IdxReader {
       }
       pos += n;
     }
+  }
+
+  private static DataException tooShortForHeader(Path shown, long size, Kind kind) {
+    return corrupt(
+        shown,
+        size
+            + " bytes, too short for the "
+            + kind.headerBytes()
+            + "-byte IDX header of "
+            + kind.noun);
   }
 
   private static DataException corrupt(Path shown, String what) {

@@ -74,11 +74,7 @@ final class DenseStep extends Step {
   @Override
   FloatMat backward(FloatMat eps, boolean inputGradient) {
     int mb = eps.rows;
-    FloatMat delta = eps;
-    if (relu) {
-      delta = buffers.get(1, mb, w.cols);
-      Kernels.reluMask(out, eps, delta);
-    }
+    FloatMat delta = activationGradient(eps, relu, 1);
     if (trainB) {
       Kernels.columnSums(delta, bGrad);
     }

@@ -72,11 +72,7 @@ final class LoRAStep extends Step {
   @Override
   FloatMat backward(FloatMat eps, boolean inputGradient) {
     int mb = eps.rows;
-    FloatMat delta = eps;
-    if (relu) {
-      delta = buffers.get(2, mb, w.cols);
-      Kernels.reluMask(out, eps, delta);
-    }
+    FloatMat delta = activationGradient(eps, relu, 2);
     FloatMat deltaBt = buffers.get(3, mb, rank);
     FloatMat.gemm(xa, true, delta, false, scale, 0f, gradB);
     FloatMat.gemm(delta, false, b, true, 1f, 0f, deltaBt);

@@ -34,6 +34,19 @@ abstract class Step {
    */
   abstract void bindGradients(int index, Gradient g);
 
+  /**
+   * dL/d(pre-activation) from dL/d(output) {@code eps}: {@code eps} itself, or through a ReLU on
+   * {@link #out} into buffer {@code slot}.
+   */
+  final FloatMat activationGradient(FloatMat eps, boolean relu, int slot) {
+    if (!relu) {
+      return eps;
+    }
+    FloatMat delta = buffers.get(slot, eps.rows, out.cols);
+    Kernels.reluMask(out, eps, delta);
+    return delta;
+  }
+
   /** The layer's gradient views by parameter key. */
   static Map<String, INDArray> gradientViews(Layer l) {
     return l.conf()

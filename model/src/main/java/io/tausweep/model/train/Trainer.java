@@ -43,35 +43,23 @@ public final class Trainer {
       SplittableRandom shuffle) {
     LeanNet lean = LeanNet.compile(net).orElse(null);
     try {
-      return fit(net, lean, data, epochs, batchSize, evalBatchSize, maxLoss, shuffle);
+      List<EpochStats> stats = new ArrayList<>(epochs);
+      try (Epochs run = new Epochs(net, lean, data, batchSize, maxLoss)) {
+        for (int epoch = 0; epoch < epochs; epoch++) {
+          double meanLoss = run.epoch(epoch, Seeds.permutation(data.size(), shuffle));
+          double trainAcc =
+              lean != null
+                  ? Evaluator.accuracy(lean, data, evalBatchSize)
+                  : Evaluator.accuracy(net, data, evalBatchSize);
+          stats.add(new EpochStats(epoch + 1, meanLoss, trainAcc));
+        }
+      }
+      return stats;
     } finally {
       if (lean != null) {
         lean.close();
       }
     }
-  }
-
-  private static List<EpochStats> fit(
-      MultiLayerNetwork net,
-      LeanNet lean,
-      Split data,
-      int epochs,
-      int batchSize,
-      int evalBatchSize,
-      double maxLoss,
-      SplittableRandom shuffle) {
-    List<EpochStats> stats = new ArrayList<>(epochs);
-    try (Epochs run = new Epochs(net, lean, data, batchSize, maxLoss)) {
-      for (int epoch = 0; epoch < epochs; epoch++) {
-        double meanLoss = run.epoch(epoch, Seeds.permutation(data.size(), shuffle));
-        double trainAcc =
-            lean != null
-                ? Evaluator.accuracy(lean, data, evalBatchSize)
-                : Evaluator.accuracy(net, data, evalBatchSize);
-        stats.add(new EpochStats(epoch + 1, meanLoss, trainAcc));
-      }
-    }
-    return stats;
   }
 
   /**
