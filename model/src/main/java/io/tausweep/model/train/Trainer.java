@@ -1,7 +1,6 @@
 package io.tausweep.model.train;
 
 import io.tausweep.model.arch.Mlp;
-import io.tausweep.model.engine.LeanNet;
 import io.tausweep.model.engine.WorkArrays;
 import io.tausweep.model.rng.Seeds;
 import java.nio.FloatBuffer;
@@ -11,18 +10,18 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Minibatch training of a network on a {@link Split}: the images are reshuffled every epoch from
  * the given seed, the last batch may be short (PyTorch's DataLoader default), and the loss is
  * checked for divergence after every step.
  *
- * <p>Steps run through {@link LeanNet} when it supports the network (every network tausweep
- * builds), which gives the parameters, losses and accuracies of {@code net.fit(DataSet)} to float
- * rounding (the same on every run) at a fraction of its per-step cost; otherwise through {@code
- * net.fit}. A network that keeps its first layer's W trains from the split's shared product {@code
- * X W}. Batch arrays are allocated once per batch size and refilled in place.
+ * <p>Steps run on a {@link TrainingEngine}: the lean engine when it supports the network (every
+ * network tausweep builds), which gives the parameters, losses and accuracies of {@code
+ * net.fit(DataSet)} to float rounding (the same on every run) at a fraction of its per-step cost;
+ * otherwise DL4J's own {@code net.fit}. A network that keeps its first layer's W trains from the
+ * split's shared product {@code X W}. Batch arrays are allocated once per batch size and refilled
+ * in place.
  */
 public final class Trainer {
   private Trainer() {}
@@ -41,24 +40,15 @@ public final class Trainer {
       int evalBatchSize,
       double maxLoss,
       SplittableRandom shuffle) {
-    LeanNet lean = LeanNet.compile(net).orElse(null);
-    try {
+    try (TrainingEngine engine = TrainingEngine.of(net);
+        Epochs run = new Epochs(engine, data, batchSize, maxLoss)) {
       List<EpochStats> stats = new ArrayList<>(epochs);
-      try (Epochs run = new Epochs(net, lean, data, batchSize, maxLoss)) {
-        for (int epoch = 0; epoch < epochs; epoch++) {
-          double meanLoss = run.epoch(epoch, Seeds.permutation(data.size(), shuffle));
-          double trainAcc =
-              lean != null
-                  ? Evaluator.accuracy(lean, data, evalBatchSize)
-                  : Evaluator.accuracy(net, data, evalBatchSize);
-          stats.add(new EpochStats(epoch + 1, meanLoss, trainAcc));
-        }
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        double meanLoss = run.epoch(epoch, Seeds.permutation(data.size(), shuffle));
+        double trainAcc = engine.accuracy(data, evalBatchSize);
+        stats.add(new EpochStats(epoch + 1, meanLoss, trainAcc));
       }
       return stats;
-    } finally {
-      if (lean != null) {
-        lean.close();
-      }
     }
   }
 
@@ -68,8 +58,7 @@ public final class Trainer {
    * the loop over epochs.
    */
   private static final class Epochs implements AutoCloseable {
-    private final MultiLayerNetwork net;
-    private final LeanNet lean;
+    private final TrainingEngine engine;
     private final Split data;
     private final int batchSize;
     private final double maxLoss;
@@ -87,9 +76,8 @@ public final class Trainer {
     private final int pc;
     private final boolean copyImages;
 
-    Epochs(MultiLayerNetwork net, LeanNet lean, Split data, int batchSize, double maxLoss) {
-      this.net = net;
-      this.lean = lean;
+    Epochs(TrainingEngine engine, Split data, int batchSize, double maxLoss) {
+      this.engine = engine;
       this.data = data;
       this.batchSize = batchSize;
       this.maxLoss = maxLoss;
@@ -98,14 +86,11 @@ public final class Trainer {
       // A network that keeps its first layer's W (BitFit, TauGate, LoRA) trains from the split's
       // product X W, computed once (and shared with the other cells of the foundation), not per
       // step.
-      this.product =
-          lean != null && lean.firstLayerWeights().isPresent() && !lean.trainsFirstLayerWeights()
-              ? FirstLayerProducts.of(lean, data)
-              : null;
+      this.product = engine.firstLayerProduct(data);
       this.pc = product == null ? 0 : product.length / data.size();
       // From the product, a dense first layer never reads the images themselves: no copy of them
       // per step.
-      this.copyImages = product == null || lean.readsInputWithProduct();
+      this.copyImages = product == null || engine.readsInputWithProduct();
     }
 
     /** Trains one epoch over the split in {@code order}; returns the mean minibatch loss. */
@@ -135,13 +120,7 @@ public final class Trainer {
           }
         }
         Split.copyInto(yb, 0, b * Mlp.CLASSES, labels[k]);
-        double loss;
-        if (lean != null) {
-          loss = lean.fit(features[k], products[k], labels[k]);
-        } else {
-          net.fit(new DataSet(features[k], labels[k]));
-          loss = net.score();
-        }
+        double loss = engine.fit(features[k], products[k], labels[k]);
         if (!Double.isFinite(loss) || loss > maxLoss) {
           throw new TrainingDivergedException(
               "diverged: loss "
@@ -164,9 +143,9 @@ public final class Trainer {
      */
     @Override
     public void close() {
-      // Arrays handed to net.fit (no LeanNet) may still be referenced by the network: those are
-      // left to the GC.
-      if (lean != null) {
+      // Arrays handed to DL4J's fit may still be referenced by the network: those are left to the
+      // GC.
+      if (engine.releasesBatchArrays()) {
         giveAll(features);
         giveAll(labels);
       }
