@@ -122,21 +122,82 @@ class ReportTest {
         .contains("No pairs: the sweep has no ok lora cells");
   }
 
+  static final String LAMBDA_TRADEOFF =
+      "Sparsity trade-off: TauGate accuracy at the angle and high-act frac versus lambda";
+  static final String ACC_VS_ANGLE = "Accuracy at the angle versus the angle, per method";
+  static final String PARAMS_VS_ACC =
+      "Efficiency trade-off: trainable parameters versus accuracy at the angle";
+
+  /** A drawn figure's section of report.md: its heading, its image, then its caption. */
+  static String drawn(String title, String png, String caption) {
+    return "### " + title + "\n\n![" + title + "](" + png + ")\n\n" + caption + "\n\n";
+  }
+
+  /** A skipped figure's section: its heading, then the reason, with no image between. */
+  static String skipped(String title, String reason) {
+    return "### " + title + "\n\n" + reason + "\n\n";
+  }
+
+  /**
+   * Sweep 'stats' has one lambda and one angle: all three figures are drawn (as points), embedded
+   * and captioned as such. Sweep 'lambda' has one method: its parameter figure is skipped with the
+   * reason and neither embedded nor left on disk (a stale one was planted), while its other two are
+   * drawn.
+   */
   @Test
   void singleValueAxesDrawPointsAndMissingAxesSayWhy() throws IOException {
     String md = read("stats", "report.md");
     assertThat(md)
-        .contains("The sweep has one TauGate lambda (0): a single point, no trade-off yet")
-        .contains("The sweep has one angle (45°): one point per method")
         .contains(
-            "![Efficiency trade-off: trainable parameters versus accuracy at the angle](params_vs_acc.png)");
-    assertThat(report("stats", Plots.ACC_VS_ANGLE_PNG)).isRegularFile();
-    assertThat(report("stats", Plots.LAMBDA_TRADEOFF_PNG)).isRegularFile();
-    assertThat(read("lambda", "report.md"))
+            drawn(
+                LAMBDA_TRADEOFF,
+                Plots.LAMBDA_TRADEOFF_PNG,
+                "Mean over seeds with 95% CI error bars. The sweep has one TauGate lambda (0): a"
+                    + " single point, no trade-off yet (see conf/lambda.conf)."))
         .contains(
-            "Skipped: the sweep has one method (taugate), so there is no parameter axis to draw.")
-        .contains("4 lambdas from 0 to 5.");
+            drawn(
+                ACC_VS_ANGLE,
+                Plots.ACC_VS_ANGLE_PNG,
+                "Mean over seeds with 95% CI error bars. TauGate at lambda 0. The sweep has one"
+                    + " angle (45°): one point per method (see conf/full.conf for an angle axis)."))
+        .contains(
+            drawn(
+                PARAMS_VS_ACC,
+                Plots.PARAMS_VS_ACC_PNG,
+                "Mean over seeds with 95% CI error bars. TauGate at lambda 0."))
+        .doesNotContain("Skipped:");
+    assertPng(report("stats", Plots.LAMBDA_TRADEOFF_PNG), 1600, 500);
+    assertPng(report("stats", Plots.ACC_VS_ANGLE_PNG), 800, 500);
+    assertPng(report("stats", Plots.PARAMS_VS_ACC_PNG), 800, 500);
+
+    // The second half: the sweep that lacks an axis says why, in place of the figure.
+    String lambdaMd = read("lambda", "report.md");
+    assertThat(lambdaMd)
+        .contains(
+            skipped(
+                PARAMS_VS_ACC,
+                "Skipped: the sweep has one method (taugate), so there is no parameter axis to"
+                    + " draw."))
+        .doesNotContain("](" + Plots.PARAMS_VS_ACC_PNG + ")")
+        .contains(
+            drawn(
+                LAMBDA_TRADEOFF,
+                Plots.LAMBDA_TRADEOFF_PNG,
+                "Mean over seeds with 95% CI error bars; 4 lambdas from 0 to 5."))
+        .contains(
+            drawn(
+                ACC_VS_ANGLE,
+                Plots.ACC_VS_ANGLE_PNG,
+                "Mean over seeds with 95% CI error bars. TauGate at the smallest and largest of"
+                    + " its 4 lambdas, 0, 5 (the summary view has the others). The sweep has one"
+                    + " angle (45°): one point per method (see conf/full.conf for an angle"
+                    + " axis)."));
+    assertThat(read("lambda", "report.html"))
+        .contains("<h3>" + PARAMS_VS_ACC + "</h3>\n<p>Skipped: the sweep has one method (taugate)")
+        .doesNotContain("<img src=\"" + Plots.PARAMS_VS_ACC_PNG + "\"");
     assertThat(report("lambda", Plots.PARAMS_VS_ACC_PNG)).doesNotExist();
+    assertThat(written).doesNotContain(report("lambda", Plots.PARAMS_VS_ACC_PNG));
+    assertPng(report("lambda", Plots.ACC_VS_ANGLE_PNG), 800, 500);
   }
 
   @Test

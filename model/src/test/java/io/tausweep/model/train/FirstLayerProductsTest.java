@@ -1,6 +1,7 @@
 package io.tausweep.model.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.tausweep.model.arch.Mlp;
 import io.tausweep.model.engine.LeanNet;
@@ -35,21 +36,32 @@ class FirstLayerProductsTest {
         LeanNet otherBitfit = lean(new BitFit(3e-3).prepare(other, null, 5));
         LeanNet fullFt = lean(new FullFineTune(5e-4).prepare(foundation, null, 8))) {
       float[] product = FirstLayerProducts.of(bitfit, split);
-      assertThat(product).hasSize(40 * Mlp.HIDDEN);
+      assertIsXTimesW(product, split, foundation, "the foundation's product");
       assertThat(FirstLayerProducts.of(taugate, split))
           .as("TauGate on the same foundation")
           .isSameAs(product);
       assertThat(FirstLayerProducts.of(lora, split))
           .as("LoRA on the same foundation")
           .isSameAs(product);
+      // Not merely a different array (null would be one): the product of the other W or split.
       float[] otherProduct = FirstLayerProducts.of(otherBitfit, split);
       assertThat(otherProduct)
           .as("another foundation's W")
+          .isNotNull()
           .isNotSameAs(product)
           .isNotEqualTo(product);
-      assertThat(FirstLayerProducts.of(bitfit, split(40, 4)))
+      assertIsXTimesW(otherProduct, split, other, "another foundation's W");
+      Split otherSplit = split(40, 4);
+      float[] otherSplitProduct = FirstLayerProducts.of(bitfit, otherSplit);
+      assertThat(otherSplitProduct)
           .as("another split")
-          .isNotSameAs(product);
+          .isNotNull()
+          .isNotSameAs(product)
+          .isNotEqualTo(product);
+      assertIsXTimesW(otherSplitProduct, otherSplit, foundation, "another split");
+      assertThat(FirstLayerProducts.of(taugate, otherSplit))
+          .as("another split, shared in turn")
+          .isSameAs(otherSplitProduct);
       // Full FT's W is the foundation's until its first step, and its own after.
       assertThat(FirstLayerProducts.of(fullFt, split))
           .as("Full FT before training")
@@ -62,6 +74,31 @@ class FirstLayerProductsTest {
       assertThat(FirstLayerProducts.of(fullFt, split)).as("Full FT after a step").isNull();
     } finally {
       FirstLayerProducts.clear();
+    }
+  }
+
+  /**
+   * {@code X W} for the split's images and the network's first-layer W, [n x HIDDEN] row-major,
+   * against the product written out in double.
+   */
+  private static void assertIsXTimesW(
+      float[] product, Split split, MultiLayerNetwork net, String what) {
+    double[][] w = net.getParam("0_" + Mlp.W).castTo(DataType.DOUBLE).toDoubleMatrix();
+    assertThat(w.length).isEqualTo(Mlp.INPUTS);
+    assertThat(product).as(what).hasSize(split.size() * Mlp.HIDDEN);
+    for (int r = 0; r < split.size(); r++) {
+      for (int j = 0; j < Mlp.HIDDEN; j++) {
+        double sum = 0;
+        double abs = 0;
+        for (int i = 0; i < Mlp.INPUTS; i++) {
+          double term = split.x()[r * Mlp.INPUTS + i] * w[i][j];
+          sum += term;
+          abs += Math.abs(term);
+        }
+        assertThat((double) product[r * Mlp.HIDDEN + j])
+            .as("%s (%d, %d)", what, r, j)
+            .isCloseTo(sum, within(1e-5 * abs + 1e-7));
+      }
     }
   }
 
