@@ -77,6 +77,16 @@ public final class ResultSchema {
                 StringType,
                 "BLAS library and version, CPU model and OPENBLAS_CORETYPE if set"),
             required("started_at", TimestampType, "when the cell started (UTC)"),
+            nullable("acc_val_0", DoubleType, "validation accuracy at 0 deg; null without"),
+            nullable("acc_val_theta", DoubleType, "validation accuracy at angle_deg (selects)"),
+            nullable("specialize_images", IntegerType, "images the specialization trained on"),
+            nullable(
+                "hparams",
+                StringType,
+                "swept values the cell depends on, k=v,... (str_to_map(hparams, ',', '='))"),
+            nullable(
+                "setting", StringType, "its point on the tuned axes (hparams, lambda), k=v,..."),
+            nullable("report_group", StringType, "its values of the axes reported separately"),
           });
 
   /** One row per epoch of a foundation or a specialization. */
@@ -164,6 +174,32 @@ public final class ResultSchema {
    */
   public static final StructType PAIRED_SCHEMA = pairedSchema();
 
+  /**
+   * One row per (sweep, method, angle_deg, report_group): the setting chosen on validation (the
+   * best mean acc_val_theta over seeds) and that setting's test accuracies.
+   */
+  public static final StructType TUNED_SCHEMA =
+      new StructType(
+          new StructField[] {
+            required("sweep", StringType, "sweep name"),
+            required("method", StringType, String.join(" | ", Methods.ids())),
+            required("angle_deg", DoubleType, "rotation of the target mode, degrees"),
+            required("report_group", StringType, "values of the axes reported separately"),
+            required("setting", StringType, "the chosen setting of the tuned axes, k=v,..."),
+            nullable("trainable_params", LongType, "parameters the method trains"),
+            required("n", LongType, "ok cells (seeds) of the chosen setting"),
+            required("n_settings", LongType, "settings compared"),
+            nullable("acc_val_theta_mean", DoubleType, "its mean validation accuracy at the angle"),
+            nullable("acc_0_mean", DoubleType, "its mean test accuracy at 0 deg"),
+            nullable("acc_0_std", DoubleType, "sample std of acc_0; null when n < 2"),
+            nullable("acc_0_ci_lo", DoubleType, "95% CI of the mean acc_0, lower"),
+            nullable("acc_0_ci_hi", DoubleType, "95% CI of the mean acc_0, upper"),
+            nullable("acc_theta_mean", DoubleType, "its mean test accuracy at the angle"),
+            nullable("acc_theta_std", DoubleType, "sample std of acc_theta; null when n < 2"),
+            nullable("acc_theta_ci_lo", DoubleType, "95% CI of the mean acc_theta, lower"),
+            nullable("acc_theta_ci_hi", DoubleType, "95% CI of the mean acc_theta, upper"),
+          });
+
   private static StructType summarySchema() {
     List<StructField> f =
         new java.util.ArrayList<>(
@@ -172,6 +208,9 @@ public final class ResultSchema {
                 required("method", StringType, String.join(" | ", Methods.ids())),
                 required("angle_deg", DoubleType, "rotation of the target mode, degrees"),
                 nullable("lambda", DoubleType, "TauGate sparsity weight; null for other methods"),
+                required(
+                    "setting", StringType, "the tuned axes' values (hparams, lambda), k=v,..."),
+                required("report_group", StringType, "the values of the axes reported apart"),
                 nullable("trainable_params", LongType, "parameters the method trains"),
                 required("n", LongType, "number of ok cells (seeds) in the group")));
     for (String m : SUMMARY_METRICS) {

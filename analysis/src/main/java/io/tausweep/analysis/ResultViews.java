@@ -49,6 +49,9 @@ public final class ResultViews {
   /** View of paired differences aggregated over seeds. */
   public static final String PAIRED = "paired";
 
+  /** View of the validation-selected setting per method, angle and separately reported group. */
+  public static final String TUNED = "tuned";
+
   /** Every view {@link #register} creates, tables first. */
   public static final List<String> VIEWS =
       List.of(
@@ -58,7 +61,8 @@ public final class ResultViews {
           CELLS,
           SUMMARY,
           PAIRED_SEEDS,
-          PAIRED);
+          PAIRED,
+          TUNED);
 
   /**
    * Registers every view of {@link #VIEWS} over the tables in {@code out}, replacing views of the
@@ -134,6 +138,38 @@ public final class ResultViews {
     conform(spark.sql(pairedSeedsSql()), ResultSchema.PAIRED_SEEDS_SCHEMA)
         .createOrReplaceTempView(PAIRED_SEEDS);
     conform(spark.sql(pairedSql()), ResultSchema.PAIRED_SCHEMA).createOrReplaceTempView(PAIRED);
+    conform(spark.sql(tunedSql()), ResultSchema.TUNED_SCHEMA).createOrReplaceTempView(TUNED);
+  }
+
+  /**
+   * The SQL of {@code tuned} over {@code cells}: per (sweep, method, angle_deg, report_group), the
+   * setting with the best mean validation accuracy at the angle over its ok seeds (ties: the first
+   * setting by name), with that setting's test accuracies. Selection never looks at a test
+   * accuracy.
+   */
+  static String tunedSql() {
+    return """
+        SELECT sweep, method, angle_deg, report_group, setting, trainable_params, n, n_settings,
+               acc_val_theta_mean, acc_0_mean, acc_0_std, acc_0_ci_lo, acc_0_ci_hi,
+               acc_theta_mean, acc_theta_std, acc_theta_ci_lo, acc_theta_ci_hi
+        FROM (
+          SELECT *,
+                 count(*) OVER (PARTITION BY sweep, method, angle_deg, report_group) AS n_settings,
+                 row_number() OVER (
+                   PARTITION BY sweep, method, angle_deg, report_group
+                   ORDER BY acc_val_theta_mean DESC NULLS LAST, setting) AS rank
+          FROM (
+            SELECT sweep, method, angle_deg,
+                   coalesce(report_group, '') AS report_group,
+                   coalesce(setting, '') AS setting,
+                   max(trainable_params) AS trainable_params,
+                   count(*) AS n,
+                   avg(acc_val_theta) AS acc_val_theta_mean%s%s
+            FROM cells
+            WHERE status = 'ok'
+            GROUP BY sweep, method, angle_deg, coalesce(report_group, ''), coalesce(setting, '')))
+        WHERE rank = 1"""
+        .formatted(meanStdCi("acc_0", "acc_0"), meanStdCi("acc_theta", "acc_theta"));
   }
 
   /** The SQL of {@code cells} over {@code runs}. */
@@ -159,11 +195,13 @@ public final class ResultViews {
     }
     return """
         SELECT sweep, method, angle_deg, lambda,
+               coalesce(setting, '') AS setting,
+               coalesce(report_group, '') AS report_group,
                max(trainable_params) AS trainable_params,
                count(*) AS n%s
         FROM cells
         WHERE status = 'ok'
-        GROUP BY sweep, method, angle_deg, lambda"""
+        GROUP BY sweep, method, angle_deg, lambda, coalesce(setting, ''), coalesce(report_group, '')"""
         .formatted(stats);
   }
 

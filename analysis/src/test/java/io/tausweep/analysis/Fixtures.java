@@ -58,6 +58,10 @@ final class Fixtures {
       return this;
     }
 
+    String setting = "";
+    Double accVal0;
+    Double accValTheta;
+
     Run lambda(double l) {
       lambda = l;
       return this;
@@ -81,6 +85,14 @@ final class Fixtures {
       this.error = error;
       this.acc0 = null;
       this.accTheta = null;
+      return this;
+    }
+
+    /** Its validation accuracies and its setting of the tuned axes. */
+    Run tuned(String setting, double accVal0, double accValTheta) {
+      this.setting = setting;
+      this.accVal0 = accVal0;
+      this.accValTheta = accValTheta;
       return this;
     }
 
@@ -119,7 +131,13 @@ final class Fixtures {
           "testhost",
           1,
           "OpenBLAS test on a test CPU",
-          Timestamp.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(started)));
+          Timestamp.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(started)),
+          accVal0,
+          accValTheta,
+          1000,
+          setting,
+          setting,
+          "");
     }
   }
 

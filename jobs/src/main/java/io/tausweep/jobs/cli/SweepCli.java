@@ -235,12 +235,27 @@ public final class SweepCli implements Runnable {
           SweepJob.Summary s = new SweepJob(session, cfg, dir, lease, console, options).run(mnist);
           ResultViews.register(session, dir.uri());
           console.println();
-          console.printf(
-              Locale.ROOT,
-              "Table 1, sweep %s (%s), mean±std over seeds, status ok only:%n",
-              cfg.name(),
-              dir.display());
-          console.print(Table1.format(Table1.query(session, cfg.name())));
+          if (cfg.hasAxes()) {
+            // One row per setting would bury the comparison: the tuned table, selected on
+            // validation; every setting is in the summary view.
+            console.printf(
+                Locale.ROOT,
+                "Tuned Table 1, sweep %s (%s): per method the setting with the best mean"
+                    + " validation accuracy at the angle, its test accuracies mean±std over seeds"
+                    + " (every setting: SELECT * FROM summary):%n",
+                cfg.name(),
+                dir.display());
+            console.print(
+                io.tausweep.analysis.TunedTable.format(
+                    io.tausweep.analysis.TunedTable.query(session, cfg.name())));
+          } else {
+            console.printf(
+                Locale.ROOT,
+                "Table 1, sweep %s (%s), mean±std over seeds, status ok only:%n",
+                cfg.name(),
+                dir.display());
+            console.print(Table1.format(Table1.query(session, cfg.name())));
+          }
           console.printf(
               Locale.ROOT,
               "%n[%s] %d cells: %d ran now, %d already committed, %d failed now; %.1f s%n",

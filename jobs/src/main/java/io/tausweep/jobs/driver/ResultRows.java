@@ -63,7 +63,13 @@ public final class ResultRows {
       String host,
       int nd4jThreads,
       String blas,
-      Timestamp startedAt) {}
+      Timestamp startedAt,
+      Double accVal0,
+      Double accValTheta,
+      Integer specializeImages,
+      String hparams,
+      String setting,
+      String reportGroup) {}
 
   /** A row of {@code epochs}. */
   public record Epoch(
@@ -154,7 +160,20 @@ public final class ResultRows {
             o.provenance().host(),
             o.provenance().nd4jThreads(),
             o.provenance().blas(),
-            Timestamp.from(o.startedAt())));
+            Timestamp.from(o.startedAt()),
+            r == null ? null : r.accVal0(),
+            r == null ? null : r.accValTheta(),
+            t.budget().specializeImages(),
+            join(t.hparams()),
+            t.setting(),
+            t.reportGroup()));
+  }
+
+  private static String join(Map<String, String> values) {
+    StringBuilder sb = new StringBuilder();
+    values.forEach(
+        (k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return sb.toString();
   }
 
   /** A committed cell's rows: its {@code runs} row and, when it succeeded, its side-table rows. */

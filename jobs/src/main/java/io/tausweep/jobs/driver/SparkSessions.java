@@ -111,6 +111,8 @@ public final class SparkSessions {
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+    // The views' plans have many columns; a longer limit keeps Spark from warning on the console.
+    conf.setIfMissing("spark.sql.debug.maxToStringFields", "200");
     settings.forEach(conf::set);
     if (conf.get("spark.master").startsWith("local")
         && conf.getBoolean("spark.speculation", false)) {

@@ -14,7 +14,6 @@ import io.tausweep.jobs.task.Grid.CellTask;
 import io.tausweep.jobs.task.Grid.FoundationTask;
 import io.tausweep.jobs.task.Provenance;
 import io.tausweep.jobs.task.SweepTasks;
-import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.sweep.SweepConfig;
 import io.tausweep.model.train.EpochStats;
@@ -230,11 +229,10 @@ public final class SweepJob {
     todo.forEach(c -> needed.add(c.foundationId()));
     List<FoundationTask> tasks =
         grid.foundations().stream().filter(f -> needed.contains(f.id())).toList();
-    Budget budget = cfg.budget();
     jsc.setJobDescription("tausweep " + cfg.name() + ": " + tasks.size() + " foundations");
     List<FoundationOutcome> outcomes =
         jsc.parallelize(tasks, tasks.size())
-            .map(t -> SweepTasks.foundation(t, data, budget, dir))
+            .map(t -> SweepTasks.foundation(t, data, dir))
             .collect();
     for (FoundationOutcome o : outcomes) {
       if (o instanceof FoundationOutcome.OutputFailed f) {
@@ -291,12 +289,11 @@ public final class SweepJob {
       List<CellTask> todo,
       Map<String, String> foundationErrors,
       FoundationStore dir) {
-    Budget budget = cfg.budget();
     LongAccumulator cellsDone = spark.sparkContext().longAccumulator(CELLS_ACCUMULATOR);
     Progress progress = new Progress(cfg.name(), todo.size(), console, System.console() != null);
     spark.sparkContext().addSparkListener(progress);
     try {
-      return runBatches(jsc, data, todo, foundationErrors, budget, dir, progress, cellsDone);
+      return runBatches(jsc, data, todo, foundationErrors, dir, progress, cellsDone);
     } finally {
       spark.sparkContext().removeSparkListener(progress);
     }
@@ -330,7 +327,6 @@ public final class SweepJob {
       Broadcast<Mnist> data,
       List<CellTask> todo,
       Map<String, String> foundationErrors,
-      Budget budget,
       FoundationStore dir,
       Progress progress,
       LongAccumulator cellsDone) {
@@ -382,8 +378,7 @@ public final class SweepJob {
           JavaRDD<CellTask> rdd =
               jsc.parallelize(new ArrayList<>(runnable), tasksFor(runnable.size(), slots));
           inFlight.add(
-              rdd.mapPartitions(
-                      new SweepTasks.RunCells(data, budget, dir, attempts, failOnce, cellsDone))
+              rdd.mapPartitions(new SweepTasks.RunCells(data, dir, attempts, failOnce, cellsDone))
                   .collectAsync());
           // The group is per thread: clear it so that other jobs of this thread are not counted as
           // cells.

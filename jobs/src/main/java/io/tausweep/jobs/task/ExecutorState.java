@@ -18,7 +18,18 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  */
 final class ExecutorState {
   private static final int MAX_FOUNDATIONS = 64;
-  private static final Map<String, SplitCache> SPLITS = new LinkedHashMap<>();
+
+  /** Split caches by budget, the most recently used few (a sweep over budgets makes several). */
+  private static final Map<String, SplitCache> SPLITS =
+      new LinkedHashMap<>(8, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SplitCache> eldest) {
+          return size() > 4;
+        }
+      };
+
   private static final Map<String, byte[]> FOUNDATIONS =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -65,11 +76,15 @@ final class ExecutorState {
     }
   }
 
-  /** The split cache for this MNIST broadcast and budget, created on first use in this JVM. */
-  static SplitCache splits(Broadcast<Mnist> mnist, Budget budget) {
-    String key = mnist.id() + "/" + budget;
+  /**
+   * The split cache for this MNIST broadcast, budget and validation image count, created on first
+   * use in this JVM.
+   */
+  static SplitCache splits(Broadcast<Mnist> mnist, Budget budget, int validationImages) {
+    String key = mnist.id() + "/" + budget + "/" + validationImages;
     synchronized (SPLITS) {
-      return SPLITS.computeIfAbsent(key, k -> new SplitCache(mnist.value(), budget));
+      return SPLITS.computeIfAbsent(
+          key, k -> new SplitCache(mnist.value(), budget, validationImages));
     }
   }
 

@@ -108,6 +108,9 @@ public final class OutcomeCodec {
   private static void writeRun(DataOutputStream out, CellRun r) throws IOException {
     out.writeDouble(r.acc0());
     out.writeDouble(r.accTheta());
+    // Validation accuracies: NaN for none (a computed accuracy is never NaN).
+    out.writeDouble(r.accVal0() == null ? Double.NaN : r.accVal0());
+    out.writeDouble(r.accValTheta() == null ? Double.NaN : r.accValTheta());
     out.writeLong(r.trainableParams());
     out.writeDouble(r.trainSeconds());
     out.writeDouble(r.evalSeconds());
@@ -144,6 +147,8 @@ public final class OutcomeCodec {
   private static CellRun readRun(DataInputStream in) throws IOException {
     double acc0 = in.readDouble();
     double accTheta = in.readDouble();
+    Double accVal0 = orNull(in.readDouble());
+    Double accValTheta = orNull(in.readDouble());
     long params = in.readLong();
     double trainSeconds = in.readDouble();
     double evalSeconds = in.readDouble();
@@ -174,7 +179,12 @@ public final class OutcomeCodec {
       }
       gates = new GateMetrics(acc0Hard, accThetaHard, highActFrac, neurons);
     }
-    return new CellRun(acc0, accTheta, gates, params, trainSeconds, evalSeconds, epochs);
+    return new CellRun(
+        acc0, accTheta, accVal0, accValTheta, gates, params, trainSeconds, evalSeconds, epochs);
+  }
+
+  private static Double orNull(double v) {
+    return Double.isNaN(v) ? null : v;
   }
 
   /**

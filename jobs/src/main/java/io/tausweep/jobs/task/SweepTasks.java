@@ -4,7 +4,6 @@ import io.tausweep.jobs.store.FoundationStore;
 import io.tausweep.jobs.store.StoreException;
 import io.tausweep.jobs.task.Grid.CellTask;
 import io.tausweep.jobs.task.Grid.FoundationTask;
-import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.sweep.CellRun;
 import io.tausweep.model.sweep.Experiment;
@@ -32,12 +31,12 @@ public final class SweepTasks {
   private SweepTasks() {}
 
   public static FoundationOutcome foundation(
-      FoundationTask t, Broadcast<Mnist> mnist, Budget budget, FoundationStore dir) {
+      FoundationTask t, Broadcast<Mnist> mnist, FoundationStore dir) {
     try {
       if (dir.exists(t.id())) {
         return new FoundationOutcome.Reused(t);
       }
-      SplitCache data = ExecutorState.splits(mnist, budget);
+      SplitCache data = ExecutorState.splits(mnist, t.budget(), 0);
       FoundationRun run = Experiment.trainFoundation(data, t.seed(), t.angleDeg());
       byte[] bytes = Experiment.toBytes(run.network());
       dir.save(t.id(), bytes);
@@ -56,12 +55,7 @@ public final class SweepTasks {
    * handling, so Spark itself retries the task: the fault injection behind the retry tests.
    */
   public static CellOutcome cell(
-      CellTask t,
-      Broadcast<Mnist> mnist,
-      Budget budget,
-      FoundationStore dir,
-      int attempts,
-      Set<String> failOnce) {
+      CellTask t, Broadcast<Mnist> mnist, FoundationStore dir, int attempts, Set<String> failOnce) {
     TaskContext ctx = TaskContext.get();
     if (failOnce.contains(t.id()) && ctx != null && ctx.attemptNumber() == 0) {
       throw new IllegalStateException(
@@ -73,7 +67,7 @@ public final class SweepTasks {
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
         MultiLayerNetwork foundation = ExecutorState.foundationNetwork(t.foundationId(), dir);
-        SplitCache data = ExecutorState.splits(mnist, budget);
+        SplitCache data = ExecutorState.splits(mnist, t.budget(), t.validationImages());
         CellRun run =
             Experiment.runCell(data, foundation, t.method(), t.seed(), t.angleDeg(), t.lambda());
         return new CellOutcome.Ok(t, run, prov, start);
@@ -97,7 +91,6 @@ public final class SweepTasks {
   public static final class RunCells implements FlatMapFunction<Iterator<CellTask>, CellOutcome> {
     @Serial private static final long serialVersionUID = 1L;
     private final Broadcast<Mnist> mnist;
-    private final Budget budget;
     private final FoundationStore dir;
     private final int attempts;
     private final Set<String> failOnce;
@@ -105,13 +98,11 @@ public final class SweepTasks {
 
     public RunCells(
         Broadcast<Mnist> mnist,
-        Budget budget,
         FoundationStore dir,
         int attempts,
         Set<String> failOnce,
         LongAccumulator cellsDone) {
       this.mnist = mnist;
-      this.budget = budget;
       this.dir = dir;
       this.attempts = attempts;
       this.failOnce = failOnce;
@@ -122,7 +113,7 @@ public final class SweepTasks {
     public Iterator<CellOutcome> call(Iterator<CellTask> cells) {
       List<CellOutcome> outcomes = new ArrayList<>();
       while (cells.hasNext()) {
-        outcomes.add(cell(cells.next(), mnist, budget, dir, attempts, failOnce));
+        outcomes.add(cell(cells.next(), mnist, dir, attempts, failOnce));
         cellsDone.add(1);
       }
       return outcomes.iterator();

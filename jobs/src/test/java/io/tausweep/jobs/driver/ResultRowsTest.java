@@ -71,7 +71,16 @@ class ResultRowsTest {
                 "host",
                 1,
                 "blas",
-                Timestamp.valueOf("2026-12-04 00:00:00")));
+                Timestamp.valueOf("2026-12-04 00:00:00"),
+                0.81,
+                0.72,
+                1000,
+                "method.lora.rank=4",
+                "method.lora.rank=4",
+                ""));
+    assertThat(run.getDouble(ResultSchema.RUNS_SCHEMA.fieldIndex("acc_val_theta"))).isEqualTo(0.72);
+    assertThat(run.getString(ResultSchema.RUNS_SCHEMA.fieldIndex("hparams")))
+        .isEqualTo("method.lora.rank=4");
     assertThat(run.getDouble(ResultSchema.RUNS_SCHEMA.fieldIndex("acc_theta"))).isEqualTo(0.7);
     assertThat(run.getDouble(ResultSchema.RUNS_SCHEMA.fieldIndex("train_seconds"))).isEqualTo(1.5);
     assertThat(run.isNullAt(ResultSchema.RUNS_SCHEMA.fieldIndex("lambda"))).isTrue();

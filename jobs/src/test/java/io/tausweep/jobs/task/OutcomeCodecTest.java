@@ -35,7 +35,18 @@ class OutcomeCodecTest {
   static CellTask task(Double lambda) {
     AdaptationMethod method =
         lambda == null ? new LoRA(5e-4, 8, 16.0) : new TauGate(3e-3, 5.0, -0.1, 1.0);
-    return new CellTask("c0ffee", method, 7L, 45.0, lambda, "f00d");
+    return new CellTask(
+        "c0ffee",
+        method,
+        7L,
+        45.0,
+        lambda,
+        "f00d",
+        io.tausweep.model.config.Budget.defaults(),
+        1000,
+        java.util.Map.of(),
+        "",
+        "");
   }
 
   static byte[] serialize(CellOutcome o) throws IOException {
@@ -74,6 +85,8 @@ class OutcomeCodecTest {
         new CellRun(
             0.8501,
             0.8499,
+            0.862,
+            0.857,
             new GateMetrics(0.849, 0.848, 0.28125, neurons),
             512,
             0.21,
@@ -110,7 +123,16 @@ class OutcomeCodecTest {
   @Test
   void methodsWithoutGatesComeBackWithoutThem() throws Exception {
     CellRun run =
-        new CellRun(0.855, 0.864, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
+        new CellRun(
+            0.855,
+            0.864,
+            0.86,
+            null,
+            null,
+            10_448,
+            0.3,
+            0.02,
+            List.of(new EpochStats(1, 0.5, 0.8)));
     CellOutcome o = new CellOutcome.Ok(task(null), run, PROV, STARTED);
 
     assertThat(roundTrip(o)).isEqualTo(o);
@@ -119,7 +141,16 @@ class OutcomeCodecTest {
   @Test
   void corruptResultIsRefusedNotTrusted() {
     CellRun run =
-        new CellRun(0.855, 0.864, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
+        new CellRun(
+            0.855,
+            0.864,
+            0.86,
+            null,
+            null,
+            10_448,
+            0.3,
+            0.02,
+            List.of(new EpochStats(1, 0.5, 0.8)));
     byte[] body = OutcomeCodec.encode(new CellOutcome.Ok(task(null), run, PROV, STARTED));
 
     byte[] longer = Arrays.copyOf(body, body.length + 1);

@@ -57,6 +57,21 @@ public record Budget(
 
   public static final double MAX_LOSS_DEFAULT = 10.0;
 
+  /**
+   * The keys a sweep may vary as axes: those that decide a foundation or a cell (and so its id).
+   * The evaluation batch size and the divergence bound change no result worth comparing.
+   */
+  public static final java.util.List<String> SWEEPABLE =
+      java.util.List.of(
+          FOUNDATION_IMAGES_PER_MODE,
+          FOUNDATION_EPOCHS,
+          FOUNDATION_BATCH_SIZE,
+          FOUNDATION_LEARNING_RATE,
+          SPECIALIZE_IMAGES,
+          SPECIALIZE_EPOCHS,
+          SPECIALIZE_BATCH_SIZE,
+          TEST_IMAGES);
+
   /** MNIST's training set size: foundation and specialization images must fit in it together. */
   public static final int TRAIN_POOL = 60_000;
 

@@ -42,9 +42,23 @@ public final class CellIds {
             .substring(0, 15);
   }
 
-  /** Id of a cell. */
+  /** Id of a cell with the default validation images. */
   public static String cellId(
       AdaptationMethod method, long seed, double angleDeg, Double lambda, Budget budget) {
+    return cellId(method, seed, angleDeg, lambda, budget, SweepConfig.VALIDATION_IMAGES_DEFAULT);
+  }
+
+  /**
+   * Id of a cell; the validation image count is encoded ({@code ;val=<n>}) only when it is not the
+   * default, so that the ids of sweeps made before it existed stay the same.
+   */
+  public static String cellId(
+      AdaptationMethod method,
+      long seed,
+      double angleDeg,
+      Double lambda,
+      Budget budget,
+      int validationImages) {
     return "c"
         + SweepConfig.sha256(
                 "v"
@@ -58,7 +72,10 @@ public final class CellIds {
                     + ";"
                     + budget.specializeKey()
                     + ";eval="
-                    + budget.testImages())
+                    + budget.testImages()
+                    + (validationImages == SweepConfig.VALIDATION_IMAGES_DEFAULT
+                        ? ""
+                        : ";val=" + validationImages))
             .substring(0, 15);
   }
 }

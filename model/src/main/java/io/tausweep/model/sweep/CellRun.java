@@ -6,12 +6,15 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What one cell measured: test accuracies at 0 deg and at the angle, the method's gate metrics if
- * any, the trainable parameter count, timings and the per-epoch log.
+ * What one cell measured: test accuracies at 0 deg and at the angle, validation accuracies at both
+ * (null when the sweep has no validation images), the method's gate metrics if any, the trainable
+ * parameter count, timings and the per-epoch log.
  */
 public record CellRun(
     double acc0,
     double accTheta,
+    Double accVal0,
+    Double accValTheta,
     GateMetrics gates,
     long trainableParams,
     double trainSeconds,

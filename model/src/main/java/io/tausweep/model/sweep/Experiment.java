@@ -6,6 +6,7 @@ import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.Evaluation;
 import io.tausweep.model.rng.Seeds;
 import io.tausweep.model.train.EpochStats;
+import io.tausweep.model.train.Evaluator;
 import io.tausweep.model.train.Split;
 import io.tausweep.model.train.SplitCache;
 import io.tausweep.model.train.Trainer;
@@ -93,10 +94,17 @@ public final class Experiment {
     Split test0 = data.test(0.0);
     Split testTheta = data.test(angleDeg);
     Evaluation e = method.evaluate(net, test0, testTheta, b.evalBatchSize());
+    Split val0 = data.validation(seed, 0.0);
+    Split valTheta = data.validation(seed, angleDeg);
+    Double accVal0 = val0 == null ? null : Evaluator.accuracy(net, val0, b.evalBatchSize());
+    Double accValTheta =
+        valTheta == null ? null : Evaluator.accuracy(net, valTheta, b.evalBatchSize());
     long t2 = System.nanoTime();
     return new CellRun(
         e.acc0(),
         e.accTheta(),
+        accVal0,
+        accValTheta,
         e.gates(),
         method.trainableParams(net),
         (t1 - t0) / 1e9,

@@ -23,16 +23,25 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A sweep: its name, the grid axes (methods x seeds x angles x lambdas) and the settings shared by
- * every cell. Parsed from a HOCON file and validated whole before anything runs.
+ * A sweep: its name, the grid of methods x seeds x angles x lambdas, and its hyperparameter axes
+ * ({@link Axes}: any sweepable key given as a list, or a range for random search), expanded into
+ * {@link Setting}s. Parsed from a HOCON file and validated whole before anything runs.
  *
  * @param name sweep name; a safe directory name, so it cannot escape the output directory
- * @param methods configured methods, in the order given
+ * @param methods configured methods, in the order given, at the first setting
  * @param seeds seeds, distinct
  * @param anglesDeg target-mode rotations in degrees, distinct, within [-360, 360]
  * @param lambdas TauGate sparsity weights, distinct, non-negative
  * @param dataDir where the MNIST IDX files are, or are fetched to
- * @param budget data and training budget
+ * @param validationImages V: per seed, the last V images of its permutation of the training set,
+ *     evaluated at 0 deg and at the angle ({@code acc_val_0}, {@code acc_val_theta}) to select
+ *     settings on; 0 for none
+ * @param budget data and training budget at the first setting
+ * @param settings the points of the hyperparameter axes (one, with no values, without axes)
+ * @param axisKeys the swept keys, in key order
+ * @param reportSeparately axes that the tuned view keeps apart instead of tuning over ({@code
+ *     lambda} or swept keys)
+ * @param axesText the axes as the config gave them, for the hash and the recorded config
  * @param hash SHA-256 prefix of the canonical resolved settings
  */
 public record SweepConfig(
@@ -42,7 +51,12 @@ public record SweepConfig(
     List<Double> anglesDeg,
     List<Double> lambdas,
     String dataDir,
+    int validationImages,
     Budget budget,
+    List<Setting> settings,
+    List<String> axisKeys,
+    List<String> reportSeparately,
+    String axesText,
     String hash)
     implements Serializable {
 
@@ -57,6 +71,8 @@ public record SweepConfig(
   public static final List<Double> LAMBDAS_DEFAULT = List.of(0.0);
   public static final String DATA_DIR = "data.dir";
   public static final String DATA_DIR_DEFAULT = "data/mnist";
+  public static final String VALIDATION_IMAGES = "data.validation-images";
+  public static final int VALIDATION_IMAGES_DEFAULT = 1000;
 
   /** Largest accepted seed. */
   public static final long SEED_MAX = Integer.MAX_VALUE;
@@ -77,6 +93,16 @@ public record SweepConfig(
     seeds = List.copyOf(seeds);
     anglesDeg = List.copyOf(anglesDeg);
     lambdas = List.copyOf(lambdas);
+    settings = List.copyOf(settings);
+    axisKeys = List.copyOf(axisKeys);
+    reportSeparately = List.copyOf(reportSeparately);
+  }
+
+  public static final String REPORT_SEPARATELY = "sweep.report-separately";
+
+  /** Whether the sweep varies any hyperparameter (beyond methods, seeds, angles, lambdas). */
+  public boolean hasAxes() {
+    return !axisKeys.isEmpty();
   }
 
   /** Reads and validates a config file; every problem is a one-line {@link ConfigError}. */
@@ -113,11 +139,25 @@ public record SweepConfig(
     return read(new ConfigReader(config), config);
   }
 
-  private static SweepConfig read(ConfigReader r, Config config) {
+  private static SweepConfig read(ConfigReader base, Config config) {
     try {
-      String name = r.string(NAME, NAME_DEFAULT);
       List<String> methodIds =
-          r.strings(METHODS, Methods.ids(), "a list of methods from " + Methods.ids());
+          base.strings(METHODS, Methods.ids(), "a list of methods from " + Methods.ids());
+      int samples = base.intIn(Axes.SAMPLES, 0, 1, Axes.SAMPLES_MAX);
+      int sampleSeed = base.intIn(Axes.SAMPLE_SEED, 0, 0, Integer.MAX_VALUE);
+      Axes axes = Axes.of(config, methodIds, Methods.ids(), samples, sampleSeed);
+      List<Map<String, Object>> points = axes.points();
+      List<Setting> settings = new java.util.ArrayList<>();
+      for (Map<String, Object> point : points.subList(1, points.size())) {
+        ConfigReader p = new ConfigReader(Axes.at(config, point));
+        settings.add(new Setting(point, Budget.read(p), Methods.read(p, METHODS, methodIds)));
+      }
+      // The first point's reader reads every key, so that it can reject unknown ones.
+      ConfigReader r = new ConfigReader(Axes.at(config, points.get(0)));
+      r.strings(METHODS, Methods.ids(), "a list of methods from " + Methods.ids());
+      r.intIn(Axes.SAMPLES, 0, 1, Axes.SAMPLES_MAX);
+      r.intIn(Axes.SAMPLE_SEED, 0, 0, Integer.MAX_VALUE);
+      String name = r.string(NAME, NAME_DEFAULT);
       List<AdaptationMethod> methods = Methods.read(r, METHODS, methodIds);
       List<Long> seeds =
           r.longs(
@@ -141,7 +181,43 @@ public record SweepConfig(
               LAMBDA_MAX,
               "each lambda must be a number within [0, " + (long) LAMBDA_MAX + "], listed once");
       String dataDir = r.string(DATA_DIR, DATA_DIR_DEFAULT);
+      int validation =
+          r.intIn(VALIDATION_IMAGES, VALIDATION_IMAGES_DEFAULT, 0, Budget.TRAIN_POOL / 2);
       Budget budget = Budget.read(r);
+      settings.add(0, new Setting(points.get(0), budget, methods));
+      for (Setting s : settings) {
+        Budget b = s.budget();
+        if (2L * b.foundationImagesPerMode() + b.specializeImages() + validation
+            > Budget.TRAIN_POOL) {
+          throw ConfigError.invalid(
+              VALIDATION_IMAGES,
+              validation,
+              "2 x "
+                  + b.foundationImagesPerMode()
+                  + " foundation + "
+                  + b.specializeImages()
+                  + " specialization + "
+                  + validation
+                  + " validation images > "
+                  + Budget.TRAIN_POOL
+                  + ": they are disjoint and must fit in the training set; lower one of them");
+        }
+      }
+      List<String> separately =
+          r.isSet(REPORT_SEPARATELY)
+              ? r.strings(REPORT_SEPARATELY, List.of(), "lambda or swept keys")
+              : List.of();
+      for (String k : separately) {
+        if (!k.equals("lambda") && !axes.keys().contains(k)) {
+          throw ConfigError.invalid(
+              REPORT_SEPARATELY,
+              separately,
+              "'"
+                  + k
+                  + "' is not an axis: name lambda or swept keys"
+                  + (axes.isEmpty() ? "" : " (" + String.join(", ", axes.keys()) + ")"));
+        }
+      }
       r.rejectUnknownKeys();
       String canonical =
           "name="
@@ -155,7 +231,9 @@ public record SweepConfig(
               + ";lambdas="
               + lambdas
               + ";budget="
-              + budget;
+              + budget
+              + (axes.isEmpty() ? "" : ";axes=" + axes.text() + ";separately=" + separately)
+              + (validation == VALIDATION_IMAGES_DEFAULT ? "" : ";validation=" + validation);
       return new SweepConfig(
           name,
           methods,
@@ -163,7 +241,12 @@ public record SweepConfig(
           angles,
           lambdas,
           dataDir,
+          validation,
           budget,
+          settings,
+          axes.keys(),
+          separately,
+          axes.text(),
           sha256(canonical).substring(0, 16));
     } catch (ConfigException e) {
       throw ConfigReader.wrap(e);
@@ -185,9 +268,18 @@ public record SweepConfig(
     flat.put(ANGLES_DEG, anglesDeg);
     flat.put(LAMBDAS, lambdas);
     flat.put(DATA_DIR, dataDir);
+    flat.put(VALIDATION_IMAGES, validationImages);
     Config c = ConfigFactory.parseMap(flat);
     sb.append(c.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false)));
     sb.append("\n# budget: ").append(budget).append('\n');
+    if (hasAxes()) {
+      sb.append("# axes: ")
+          .append(axesText)
+          .append(" (")
+          .append(settings.size())
+          .append(" points)\n");
+      sb.append("# report separately: ").append(reportSeparately).append('\n');
+    }
     for (AdaptationMethod m : methods) {
       sb.append("# method: ").append(m).append('\n');
     }

@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  * The seeded data splits of the experiment, rotated once and kept in memory for reuse by every cell
  * of the same (seed, angle) or angle. Each seed permutes MNIST's training images once: the first
  * {@code F} are the foundation's 0-deg images, the next {@code F} its rotated images, the next
- * {@code S} the specialization's, so the three never overlap.
+ * {@code S} the specialization's, so the three never overlap; the last {@code V} are the validation
+ * images, the same for every budget of the seed and disjoint from all of the above while {@code 2F
+ * + S + V} fits in the training set.
  */
 public final class SplitCache {
   /** Entries kept per kind; a 10,000-image test split is 31 MB. */
@@ -22,6 +24,7 @@ public final class SplitCache {
 
   private final Mnist mnist;
   private final Budget budget;
+  private final int validationImages;
   private final Map<String, Split> cache =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -33,8 +36,34 @@ public final class SplitCache {
       };
 
   public SplitCache(Mnist mnist, Budget budget) {
+    this(mnist, budget, 0);
+  }
+
+  /**
+   * @param validationImages V, the validation images per seed (0: none)
+   */
+  public SplitCache(Mnist mnist, Budget budget, int validationImages) {
+    if (validationImages > 0
+        && 2L * budget.foundationImagesPerMode() + budget.specializeImages() + validationImages
+            > mnist.train().size()) {
+      throw new IllegalArgumentException(
+          "Foundation, specialization and validation images overlap: 2 x "
+              + budget.foundationImagesPerMode()
+              + " + "
+              + budget.specializeImages()
+              + " + "
+              + validationImages
+              + " > "
+              + mnist.train().size());
+    }
     this.mnist = mnist;
     this.budget = budget;
+    this.validationImages = validationImages;
+  }
+
+  /** V, the validation images per seed. */
+  public int validationImages() {
+    return validationImages;
   }
 
   public Budget budget() {
@@ -62,6 +91,24 @@ public final class SplitCache {
               java.util.Arrays.copyOfRange(
                   permutation(seed), 2 * f, 2 * f + budget.specializeImages());
           return train(idx, angleDeg);
+        });
+  }
+
+  /**
+   * The seed's validation images rotated by the angle: the last V of its permutation, disjoint from
+   * its foundation and specialization images; null when V is 0.
+   */
+  public Split validation(long seed, double angleDeg) {
+    if (validationImages == 0) {
+      return null;
+    }
+    return cached(
+        "validation/" + seed + "/" + angleDeg,
+        () -> {
+          int[] perm = permutation(seed);
+          return train(
+              java.util.Arrays.copyOfRange(perm, perm.length - validationImages, perm.length),
+              angleDeg);
         });
   }
 
