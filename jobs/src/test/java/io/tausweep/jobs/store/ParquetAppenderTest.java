@@ -82,7 +82,13 @@ class ParquetAppenderTest {
               "host",
               1,
               i == 4 ? null : "OpenBLAS 0.3.31",
-              Timestamp.from(Instant.parse("2026-11-23T07:30:00.123456Z").plusSeconds(i))));
+              Timestamp.from(Instant.parse("2026-11-23T07:30:00.123456Z").plusSeconds(i)),
+              failed ? null : 0.83,
+              failed ? null : 0.84,
+              1000,
+              i % 2 == 0 ? "method.lora.rank=" + i : "",
+              i % 2 == 0 ? "method.lora.rank=" + i : "",
+              i == 2 ? null : ""));
     }
     assertSameAsSpark(
         ResultSchema.RUNS, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS, rows);
