@@ -16,9 +16,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,19 +38,8 @@ class LoRADenseLayerTest {
     LoRADenseLayer.LORA_B_KEY
   };
 
-  private DataType prevDefault;
-  private DataType prevFloat;
-
-  @BeforeEach
-  void rememberPrecision() {
-    prevDefault = Nd4j.dataType();
-    prevFloat = Nd4j.defaultFloatingPointType();
-  }
-
-  @AfterEach
-  void restorePrecision() {
-    Nd4j.setDefaultDataTypes(prevDefault, prevFloat);
-  }
+  @RegisterExtension
+  final LayerChecks.Nd4jPrecision precision = LayerChecks.Nd4jPrecision.restoredAfterEach();
 
   /** LoRA(relu) -> LoRA(relu) -> LoRA(identity) -> softmax/MCXENT loss layer. */
   private static MultiLayerConfiguration loraConf(
@@ -62,29 +50,20 @@ class LoRADenseLayerTest {
       b.weightDecay(weightDecay);
     }
     return b.list()
-        .layer(
-            new LoRADenseLayer.Builder()
-                .nOut(widths[1])
-                .rank(rank)
-                .alpha(alpha)
-                .activation(Activation.RELU)
-                .build())
-        .layer(
-            new LoRADenseLayer.Builder()
-                .nOut(widths[2])
-                .rank(rank)
-                .alpha(alpha)
-                .activation(Activation.RELU)
-                .build())
-        .layer(
-            new LoRADenseLayer.Builder()
-                .nOut(widths[3])
-                .rank(rank)
-                .alpha(alpha)
-                .activation(Activation.IDENTITY)
-                .build())
+        .layer(loraLayer(widths[1], rank, alpha, Activation.RELU))
+        .layer(loraLayer(widths[2], rank, alpha, Activation.RELU))
+        .layer(loraLayer(widths[3], rank, alpha, Activation.IDENTITY))
         .layer(new LossLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX).build())
         .setInputType(InputType.feedForward(widths[0]))
+        .build();
+  }
+
+  private static LoRADenseLayer loraLayer(int nOut, int rank, double alpha, Activation activation) {
+    return new LoRADenseLayer.Builder()
+        .nOut(nOut)
+        .rank(rank)
+        .alpha(alpha)
+        .activation(activation)
         .build();
   }
 
@@ -104,6 +83,18 @@ class LoRADenseLayerTest {
           i + "_" + LoRADenseLayer.LORA_B_KEY,
           NnTestSupport.uniform(100 + i, type, b.rows(), b.columns(), -0.5, 0.5));
     }
+  }
+
+  /**
+   * The small 6-5-4-3 rank-2 network in double precision (ND4J's defaults too, restored after each
+   * test), with no updater and seeded non-zero B.
+   */
+  private static MultiLayerNetwork smallDoubleNetWithRandomB(double alpha) {
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    MultiLayerNetwork net =
+        net(loraConf(DataType.DOUBLE, new NoOp(), new int[] {6, 5, 4, 3}, 2, alpha, 0));
+    randomiseB(net, DataType.DOUBLE);
+    return net;
   }
 
   @Test
@@ -179,10 +170,7 @@ class LoRADenseLayerTest {
 
   @Test
   void forwardMatchesHandComputation() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    MultiLayerNetwork net =
-        net(loraConf(DataType.DOUBLE, new NoOp(), new int[] {6, 5, 4, 3}, 2, 3, 0));
-    randomiseB(net, DataType.DOUBLE);
+    MultiLayerNetwork net = smallDoubleNetWithRandomB(3);
     INDArray x = NnTestSupport.uniform(5, DataType.DOUBLE, 9, 6, -1, 1);
 
     INDArray h = x;
@@ -203,10 +191,7 @@ class LoRADenseLayerTest {
 
   @Test
   void gradientCheckPassesForAAndB() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    MultiLayerNetwork net =
-        net(loraConf(DataType.DOUBLE, new NoOp(), new int[] {6, 5, 4, 3}, 2, 4, 0));
-    randomiseB(net, DataType.DOUBLE);
+    MultiLayerNetwork net = smallDoubleNetWithRandomB(4);
     INDArray x = NnTestSupport.uniform(21, DataType.DOUBLE, 8, 6, -1, 1);
     INDArray y = NnTestSupport.oneHot(DataType.DOUBLE, 8, 3);
     Set<String> frozen = new HashSet<>();
@@ -217,14 +202,7 @@ class LoRADenseLayerTest {
 
     boolean ok =
         GradientCheckUtil.checkGradients(
-            new GradientCheckUtil.MLNConfig()
-                .net(net)
-                .input(x)
-                .labels(y)
-                .epsilon(1e-6)
-                .maxRelError(1e-5)
-                .minAbsoluteError(1e-9)
-                .excludeParams(frozen));
+            LayerChecks.gradientCheck(net, x, y).excludeParams(frozen));
 
     assertThat(ok).isTrue();
     net.setInput(x);
@@ -284,16 +262,7 @@ class LoRADenseLayerTest {
       net.fit(x, y);
     }
 
-    MultiLayerNetwork restored = NnTestSupport.saveAndRestore(net, dir);
-
-    assertThat(restored.getLayerWiseConfigurations()).isEqualTo(net.getLayerWiseConfigurations());
-    assertThat(restored.getLayer(0)).isInstanceOf(LoRADenseLayerImpl.class);
-    assertThat(NnTestSupport.values(restored.params()))
-        .containsExactly(NnTestSupport.values(net.params()));
-    assertThat(NnTestSupport.values(restored.getUpdater().getStateViewArray()))
-        .containsExactly(NnTestSupport.values(net.getUpdater().getStateViewArray()));
-    assertThat(NnTestSupport.values(restored.output(x)))
-        .containsExactly(NnTestSupport.values(net.output(x)));
+    LayerChecks.assertRoundTripsThroughSaveAndLoad(net, dir, 0, LoRADenseLayerImpl.class, x);
   }
 
   @Test

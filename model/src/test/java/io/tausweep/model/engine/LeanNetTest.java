@@ -214,44 +214,37 @@ class LeanNetTest {
   @Test
   void unsupportedNetworksAreRefused() {
     MultiLayerNetwork dropout =
-        new MultiLayerNetwork(
-            new NeuralNetConfiguration.Builder()
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(1e-3))
-                .list()
-                .layer(
-                    new DenseLayer.Builder()
-                        .nIn(4)
-                        .nOut(3)
-                        .dropOut(0.5)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(
-                    new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(3)
-                        .nOut(2)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-    dropout.init();
+        floatAdamNet(
+            new DenseLayer.Builder().nIn(4).nOut(3).dropOut(0.5).activation(Activation.RELU),
+            new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .activation(Activation.SOFTMAX));
     assertThat(LeanNet.compile(dropout)).isEmpty();
 
     MultiLayerNetwork tanh =
+        floatAdamNet(
+            new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.TANH),
+            new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                .activation(Activation.IDENTITY));
+    assertThat(LeanNet.compile(tanh)).isEmpty();
+  }
+
+  /**
+   * An initialised float network with Adam(1e-3): {@code hidden}, then {@code output} reading its 3
+   * units into 2.
+   */
+  private static MultiLayerNetwork floatAdamNet(
+      DenseLayer.Builder hidden, OutputLayer.Builder output) {
+    MultiLayerNetwork net =
         new MultiLayerNetwork(
             new NeuralNetConfiguration.Builder()
                 .dataType(DataType.FLOAT)
                 .updater(new Adam(1e-3))
                 .list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.TANH).build())
-                .layer(
-                    new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
-                        .nIn(3)
-                        .nOut(2)
-                        .activation(Activation.IDENTITY)
-                        .build())
+                .layer(hidden.build())
+                .layer(output.nIn(3).nOut(2).build())
                 .build());
-    tanh.init();
-    assertThat(LeanNet.compile(tanh)).isEmpty();
+    net.init();
+    return net;
   }
 
   /**
