@@ -104,7 +104,8 @@ public final class Table1 {
     return sb.toString();
   }
 
-  private static String meanStd(Row r, int mean, int std) {
+  /** {@code mean±std} of columns {@code mean} and {@code std}, "-" without a mean. */
+  static String meanStd(Row r, int mean, int std) {
     if (r.isNullAt(mean)) {
       return "-";
     }
@@ -112,7 +113,8 @@ public final class Table1 {
     return fmt(r.getDouble(mean), "%.3f") + "±" + s;
   }
 
-  private static String opt(Row r, int i) {
+  /** Column {@code i} to 3 decimals, "-" when null. */
+  static String opt(Row r, int i) {
     return r.isNullAt(i) ? "-" : fmt(r.getDouble(i), "%.3f");
   }
 

@@ -59,22 +59,11 @@ public final class TunedTable {
               r.getString(3).isEmpty() ? "-" : r.getString(3),
               r.getLong(4),
               r.getLong(5),
-              r.isNullAt(6) ? "-" : String.format(Locale.ROOT, "%.3f", r.getDouble(6)),
-              meanStd(r, 7, 8),
-              meanStd(r, 9, 10),
+              Table1.opt(r, 6),
+              Table1.meanStd(r, 7, 8),
+              Table1.meanStd(r, 9, 10),
               r.getString(11).isEmpty() ? "(fixed)" : r.getString(11)));
     }
     return sb.toString();
-  }
-
-  private static String meanStd(Row r, int mean, int std) {
-    if (r.isNullAt(mean)) {
-      return "-";
-    }
-    return String.format(
-        Locale.ROOT,
-        "%.3f±%s",
-        r.getDouble(mean),
-        r.isNullAt(std) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.getDouble(std)));
   }
 }

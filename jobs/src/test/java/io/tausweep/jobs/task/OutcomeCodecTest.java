@@ -120,19 +120,15 @@ class OutcomeCodecTest {
     assertThat(back.task().lambda()).isNull();
   }
 
+  /** A LoRA cell's run: no gates, a validation accuracy at 0 deg only. */
+  private static CellRun loraRun() {
+    return new CellRun(
+        0.855, 0.864, 0.86, null, null, 10_448, 0.3, 0.02, List.of(new EpochStats(1, 0.5, 0.8)));
+  }
+
   @Test
   void methodsWithoutGatesComeBackWithoutThem() throws Exception {
-    CellRun run =
-        new CellRun(
-            0.855,
-            0.864,
-            0.86,
-            null,
-            null,
-            10_448,
-            0.3,
-            0.02,
-            List.of(new EpochStats(1, 0.5, 0.8)));
+    CellRun run = loraRun();
     CellOutcome o = new CellOutcome.Ok(task(null), run, PROV, STARTED);
 
     assertThat(roundTrip(o)).isEqualTo(o);
@@ -140,17 +136,7 @@ class OutcomeCodecTest {
 
   @Test
   void corruptResultIsRefusedNotTrusted() {
-    CellRun run =
-        new CellRun(
-            0.855,
-            0.864,
-            0.86,
-            null,
-            null,
-            10_448,
-            0.3,
-            0.02,
-            List.of(new EpochStats(1, 0.5, 0.8)));
+    CellRun run = loraRun();
     byte[] body = OutcomeCodec.encode(new CellOutcome.Ok(task(null), run, PROV, STARTED));
 
     byte[] longer = Arrays.copyOf(body, body.length + 1);

@@ -106,7 +106,8 @@ class FirstLayerProductsTest {
     return LeanNet.compile(net).orElseThrow();
   }
 
-  private static Split split(int n, long seed) {
+  /** n random images (a third of the pixels blank) with random labels. */
+  static Split split(int n, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     float[] x = new float[n * Mlp.INPUTS];
     int[] y = new int[n];

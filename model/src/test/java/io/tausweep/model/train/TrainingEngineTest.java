@@ -26,7 +26,7 @@ class TrainingEngineTest {
     }
     try (TrainingEngine e = withEngine("dl4j", () -> TrainingEngine.of(net))) {
       assertThat(e).isInstanceOf(TrainingEngine.Dl4jFit.class);
-      assertThat(e.firstLayerProduct(split(8, 1))).isNull();
+      assertThat(e.firstLayerProduct(FirstLayerProductsTest.split(8, 1))).isNull();
     }
   }
 
@@ -45,7 +45,7 @@ class TrainingEngineTest {
   }
 
   private static void compare(java.util.function.Supplier<MultiLayerNetwork> build) {
-    Split data = split(150, 5);
+    Split data = FirstLayerProductsTest.split(150, 5);
     MultiLayerNetwork lean = build.get();
     MultiLayerNetwork dl4j = build.get();
     List<EpochStats> a = withEngine(null, () -> fit(lean, data));
@@ -80,18 +80,5 @@ class TrainingEngineTest {
         System.setProperty(LeanNet.ENGINE_PROPERTY, before);
       }
     }
-  }
-
-  private static Split split(int n, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    float[] x = new float[n * Mlp.INPUTS];
-    int[] y = new int[n];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = rng.nextInt(3) == 0 ? 0f : (float) rng.nextDouble();
-    }
-    for (int i = 0; i < n; i++) {
-      y[i] = rng.nextInt(Mlp.CLASSES);
-    }
-    return new Split(x, y, Mlp.INPUTS);
   }
 }
