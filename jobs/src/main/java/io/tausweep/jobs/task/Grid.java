@@ -34,7 +34,7 @@ public record Grid(List<FoundationTask> foundations, List<CellTask> cells) imple
     List<CellTask> cells = new ArrayList<>();
     for (long seed : cfg.seeds()) {
       for (double angle : cfg.anglesDeg()) {
-        String fid = CellIds.foundationId(seed, angle, cfg.budget());
+        String fid = CellIds.foundationId(cfg.dataset(), seed, angle, cfg.budget());
         foundations.putIfAbsent(fid, new FoundationTask(fid, seed, angle));
         for (AdaptationMethod m : cfg.methods()) {
           List<Double> lambdas =
@@ -42,7 +42,7 @@ public record Grid(List<FoundationTask> foundations, List<CellTask> cells) imple
           for (Double lambda : lambdas) {
             cells.add(
                 new CellTask(
-                    CellIds.cellId(m, seed, angle, lambda, cfg.budget()),
+                    CellIds.cellId(cfg.dataset(), m, seed, angle, lambda, cfg.budget()),
                     m,
                     seed,
                     angle,

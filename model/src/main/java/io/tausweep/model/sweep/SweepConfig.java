@@ -9,6 +9,8 @@ import com.typesafe.config.ConfigSyntax;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.config.ConfigError;
 import io.tausweep.model.config.ConfigReader;
+import io.tausweep.model.data.Dataset;
+import io.tausweep.model.data.FashionMnistPackage;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.Methods;
 import java.io.Serializable;
@@ -20,18 +22,22 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * A sweep: its name, the grid axes (methods x seeds x angles x lambdas) and the settings shared by
- * every cell. Parsed from a HOCON file and validated whole before anything runs.
+ * every cell, the data set among them. Parsed from a HOCON file and validated whole before anything
+ * runs.
  *
  * @param name sweep name; a safe directory name, so it cannot escape the output directory
  * @param methods configured methods, in the order given
  * @param seeds seeds, distinct
  * @param anglesDeg target-mode rotations in degrees, distinct, within [-360, 360]
  * @param lambdas TauGate sparsity weights, distinct, non-negative
+ * @param dataset the data set every cell trains and is evaluated on
  * @param dataDir where the MNIST IDX files are, or are fetched to
+ * @param fashionMnistDir where the Fashion-MNIST .gz IDX files are, or are installed to
  * @param budget data and training budget
  * @param hash SHA-256 prefix of the canonical resolved settings
  */
@@ -41,7 +47,9 @@ public record SweepConfig(
     List<Long> seeds,
     List<Double> anglesDeg,
     List<Double> lambdas,
+    Dataset dataset,
     String dataDir,
+    String fashionMnistDir,
     Budget budget,
     String hash)
     implements Serializable {
@@ -57,6 +65,10 @@ public record SweepConfig(
   public static final List<Double> LAMBDAS_DEFAULT = List.of(0.0);
   public static final String DATA_DIR = "data.dir";
   public static final String DATA_DIR_DEFAULT = "data/mnist";
+  public static final String DATASET = "data.dataset";
+  public static final Dataset DATASET_DEFAULT = Dataset.MNIST;
+  public static final String FASHION_MNIST_DIR = "data.fashion-mnist-dir";
+  public static final String FASHION_MNIST_DIR_DEFAULT = FashionMnistPackage.PACKAGE_DIR;
 
   /** Largest accepted seed. */
   public static final long SEED_MAX = Integer.MAX_VALUE;
@@ -73,6 +85,7 @@ public record SweepConfig(
           "\"" + name + "\"",
           "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
+    Objects.requireNonNull(dataset, "dataset");
     methods = List.copyOf(methods);
     seeds = List.copyOf(seeds);
     anglesDeg = List.copyOf(anglesDeg);
@@ -140,7 +153,9 @@ public record SweepConfig(
               0,
               LAMBDA_MAX,
               "each lambda must be a number within [0, " + (long) LAMBDA_MAX + "], listed once");
+      Dataset dataset = readDataset(r);
       String dataDir = r.string(DATA_DIR, DATA_DIR_DEFAULT);
+      String fashionMnistDir = r.string(FASHION_MNIST_DIR, FASHION_MNIST_DIR_DEFAULT);
       Budget budget = Budget.read(r);
       r.rejectUnknownKeys();
       String canonical =
@@ -155,19 +170,43 @@ public record SweepConfig(
               + ";lambdas="
               + lambdas
               + ";budget="
-              + budget;
+              + budget
+              // MNIST adds nothing, so that the hashes of sweeps run before there was a choice
+              // of data set stay as they were.
+              + (dataset == Dataset.MNIST ? "" : ";dataset=" + dataset.id());
       return new SweepConfig(
           name,
           methods,
           seeds,
           angles,
           lambdas,
+          dataset,
           dataDir,
+          fashionMnistDir,
           budget,
           sha256(canonical).substring(0, 16));
     } catch (ConfigException e) {
       throw ConfigReader.wrap(e);
     }
+  }
+
+  /** {@value #DATASET}: one of {@link Dataset#ids()}. */
+  static Dataset readDataset(ConfigReader r) {
+    String id = r.string(DATASET, DATASET_DEFAULT.id());
+    return Dataset.byId(id)
+        .orElseThrow(
+            () -> ConfigError.invalid(DATASET, "\"" + id + "\"", "one of " + Dataset.ids()));
+  }
+
+  /**
+   * @param d a data set
+   * @return the configured directory of {@code d}: {@link #dataDir()} or {@link #fashionMnistDir()}
+   */
+  public String dataDirOf(Dataset d) {
+    return switch (d) {
+      case MNIST -> dataDir;
+      case FASHION_MNIST -> fashionMnistDir;
+    };
   }
 
   /** The resolved settings as HOCON, as recorded next to a sweep's results. */
@@ -184,7 +223,9 @@ public record SweepConfig(
     flat.put(SEEDS, seeds);
     flat.put(ANGLES_DEG, anglesDeg);
     flat.put(LAMBDAS, lambdas);
+    flat.put(DATASET, dataset.id());
     flat.put(DATA_DIR, dataDir);
+    flat.put(FASHION_MNIST_DIR, fashionMnistDir);
     Config c = ConfigFactory.parseMap(flat);
     sb.append(c.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false)));
     sb.append("\n# budget: ").append(budget).append('\n');
