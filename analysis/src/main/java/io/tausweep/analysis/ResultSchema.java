@@ -87,6 +87,8 @@ public final class ResultSchema {
             nullable(
                 "setting", StringType, "its point on the tuned axes (hparams, lambda), k=v,..."),
             nullable("report_group", StringType, "its values of the axes reported separately"),
+            nullable(
+                "dataset", StringType, "mnist | fashion-mnist (null: mnist, before the choice)"),
           });
 
   /** One row per epoch of a foundation or a specialization. */

@@ -137,7 +137,8 @@ final class Fixtures {
           1000,
           setting,
           setting,
-          "");
+          "",
+          "mnist");
     }
   }
 

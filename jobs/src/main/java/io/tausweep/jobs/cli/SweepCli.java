@@ -194,7 +194,9 @@ public final class SweepCli implements Runnable {
     @Option(
         names = "--data-dir",
         paramLabel = "DIR",
-        description = "MNIST directory, a local path or a Hadoop URI (overrides data.dir)")
+        description =
+            "directory of the config's data set, a local path or a Hadoop URI (overrides data.dir,"
+                + " or data.fashion-mnist-dir when data.dataset = fashion-mnist)")
     String dataDir;
 
     @Option(
@@ -225,7 +227,9 @@ public final class SweepCli implements Runnable {
           HadoopSweepStore.forWriting(out, SerializableConf.fromSpark(sparkConf))
               .withSettings(sparkConf);
       dir.checkConfig(cfg);
-      Mnist mnist = DataDir.load(dataDir != null ? dataDir : cfg.dataDir(), dir.conf());
+      Mnist mnist =
+          DataDir.load(
+              cfg.dataset(), dataDir != null ? dataDir : cfg.dataDirOf(cfg.dataset()), dir.conf());
       // One driver per sweep: a second one refuses here, before Spark starts.
       boolean done = false;
       try (Lease lease = dir.lock(cfg.name())) {

@@ -69,7 +69,8 @@ public final class ResultRows {
       Integer specializeImages,
       String hparams,
       String setting,
-      String reportGroup) {}
+      String reportGroup,
+      String dataset) {}
 
   /** A row of {@code epochs}. */
   public record Epoch(
@@ -130,7 +131,8 @@ public final class ResultRows {
   }
 
   /** The {@code runs} row of a cell's outcome, failed or not. */
-  static Row runRow(CellOutcome o, String sweep, String configHash, String sparkVersion) {
+  static Row runRow(
+      CellOutcome o, String sweep, String configHash, String sparkVersion, String dataset) {
     CellTask t = o.task();
     CellRun r = o instanceof CellOutcome.Ok ok ? ok.run() : null;
     GateMetrics g = r == null ? null : r.gates();
@@ -166,7 +168,8 @@ public final class ResultRows {
             t.budget().specializeImages(),
             join(t.hparams()),
             t.setting(),
-            t.reportGroup()));
+            t.reportGroup(),
+            dataset));
   }
 
   private static String join(Map<String, String> values) {

@@ -411,7 +411,7 @@ public final class SweepJob {
     int failed = 0;
     String spark4 = spark.version();
     for (CellOutcome o : outcomes) {
-      Row run = ResultRows.runRow(o, cfg.name(), cfg.hash(), spark4);
+      Row run = ResultRows.runRow(o, cfg.name(), cfg.hash(), spark4, cfg.dataset().id());
       if (o instanceof CellOutcome.Failed f) {
         failed++;
         LOG.warn(

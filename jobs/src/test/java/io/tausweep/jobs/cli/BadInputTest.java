@@ -31,6 +31,7 @@ class BadInputTest {
       duplicate seed      | sweep.seeds = [1, 2, 1]             | Invalid sweep.seeds: [1,2,1] (duplicate value 1: list each value once)
       zero epochs         | foundation.epochs = 0               | Invalid foundation.epochs: 0 (must be an integer within [1, 1000])
       misspelt key        | sweep.lambda = [0.1]                | Unknown config key: sweep.lambda (did you mean sweep.lambdas?)
+      unknown dataset     | data.dataset = kmnist               | Invalid data.dataset: "kmnist" (one of [mnist, fashion-mnist])
       unsafe sweep name   | sweep.name = "../escape"            | Invalid sweep.name: "../escape" (use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)
       """)
   void badConfigValue(String what, String line, String message) throws Exception {
@@ -100,6 +101,22 @@ class BadInputTest {
         System.setProperty("tausweep.npm", before);
       }
     }
+  }
+
+  @Test
+  void fashionMnistDirectoryWithoutItsFiles() throws Exception {
+    Path conf =
+        Cli.write(tmp, "fashion.conf", "sweep.name = fashion\ndata.dataset = fashion-mnist\n");
+    Path data = Files.createDirectories(tmp.resolve("no-fashion"));
+    Result r = Cli.run(conf, tmp.resolve("out"), data);
+    Cli.assertBadInputLine(r)
+        .startsWith(
+            "error: Fashion-MNIST not found in "
+                + data
+                + ": missing train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,"
+                + " t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (")
+        .contains("data.fashion-mnist-dir");
+    assertThat(tmp.resolve("out")).doesNotExist();
   }
 
   @Test

@@ -77,7 +77,8 @@ class ResultRowsTest {
                 1000,
                 "method.lora.rank=4",
                 "method.lora.rank=4",
-                ""));
+                "",
+                "mnist"));
     assertThat(run.getDouble(ResultSchema.RUNS_SCHEMA.fieldIndex("acc_val_theta"))).isEqualTo(0.72);
     assertThat(run.getString(ResultSchema.RUNS_SCHEMA.fieldIndex("hparams")))
         .isEqualTo("method.lora.rank=4");

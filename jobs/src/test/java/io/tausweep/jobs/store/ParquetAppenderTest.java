@@ -88,7 +88,8 @@ class ParquetAppenderTest {
               1000,
               i % 2 == 0 ? "method.lora.rank=" + i : "",
               i % 2 == 0 ? "method.lora.rank=" + i : "",
-              i == 2 ? null : ""));
+              i == 2 ? null : "",
+              i == 1 ? null : "mnist"));
     }
     assertSameAsSpark(
         ResultSchema.RUNS, ResultSchema.RUNS_SCHEMA, ResultSchema.RUNS_PARTITIONS, rows);

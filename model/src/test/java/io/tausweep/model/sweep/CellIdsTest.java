@@ -2,6 +2,7 @@ package io.tausweep.model.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tausweep.model.data.Dataset;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.Frozen;
 import io.tausweep.model.method.LoRA;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
  * the id.
  */
 class CellIdsTest {
+  private static final Dataset MNIST = Dataset.MNIST;
+
   /**
    * method, seed, cell id and foundation id of every paper.conf cell, as its results record them.
    */
@@ -62,9 +65,9 @@ class CellIdsTest {
                     + " "
                     + seed
                     + " "
-                    + CellIds.cellId(m, seed, angle, lambda, c.budget())
+                    + CellIds.cellId(c.dataset(), m, seed, angle, lambda, c.budget())
                     + " "
-                    + CellIds.foundationId(seed, angle, c.budget()));
+                    + CellIds.foundationId(c.dataset(), seed, angle, c.budget()));
           }
         }
       }
@@ -85,16 +88,32 @@ class CellIdsTest {
   void everySettingThatDecidesAResultChangesTheId() {
     SweepConfig c = SweepConfig.load(SweepConfigTest.repo().resolve("conf/paper.conf"));
     AdaptationMethod tg = new TauGate(3e-3, 5.0, -0.1, 1.0);
-    String base = CellIds.cellId(tg, 0, 45.0, 0.0, c.budget());
-    assertThat(CellIds.cellId(tg, 0, 45.0, 0.0, c.budget())).isEqualTo(base);
+    String base = CellIds.cellId(MNIST, tg, 0, 45.0, 0.0, c.budget());
+    assertThat(CellIds.cellId(MNIST, tg, 0, 45.0, 0.0, c.budget())).isEqualTo(base);
     assertThat(
             List.of(
-                CellIds.cellId(tg, 1, 45.0, 0.0, c.budget()),
-                CellIds.cellId(tg, 0, 30.0, 0.0, c.budget()),
-                CellIds.cellId(tg, 0, 45.0, 0.5, c.budget()),
-                CellIds.cellId(new TauGate(3e-3, 5.0, -0.2, 1.0), 0, 45.0, 0.0, c.budget()),
-                CellIds.cellId(new TauGate(3e-3, 6.0, -0.1, 1.0), 0, 45.0, 0.0, c.budget())))
+                CellIds.cellId(MNIST, tg, 1, 45.0, 0.0, c.budget()),
+                CellIds.cellId(MNIST, tg, 0, 30.0, 0.0, c.budget()),
+                CellIds.cellId(MNIST, tg, 0, 45.0, 0.5, c.budget()),
+                CellIds.cellId(Dataset.FASHION_MNIST, tg, 0, 45.0, 0.0, c.budget()),
+                CellIds.cellId(MNIST, new TauGate(3e-3, 5.0, -0.2, 1.0), 0, 45.0, 0.0, c.budget()),
+                CellIds.cellId(MNIST, new TauGate(3e-3, 6.0, -0.1, 1.0), 0, 45.0, 0.0, c.budget())))
         .doesNotContain(base)
         .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void theDataSetIsPartOfEveryId() {
+    SweepConfig mnist = SweepConfig.load(SweepConfigTest.repo().resolve("conf/paper.conf"));
+    SweepConfig fashion = SweepConfig.parse("data.dataset = fashion-mnist", "fashion");
+    assertThat(mnist.dataset()).isEqualTo(Dataset.MNIST);
+    assertThat(fashion.dataset()).isEqualTo(Dataset.FASHION_MNIST);
+    assertThat(CellIds.foundationId(Dataset.FASHION_MNIST, 0, 45.0, mnist.budget()))
+        .isEqualTo(CellIds.foundationId(fashion.dataset(), 0, 45.0, fashion.budget()))
+        .isNotEqualTo("f4bd79824861a8cb")
+        .hasSize(16)
+        .startsWith("f");
+    assertThat(CellIds.foundationId(Dataset.MNIST, 0, 45.0, mnist.budget()))
+        .isEqualTo("f4bd79824861a8cb");
   }
 }

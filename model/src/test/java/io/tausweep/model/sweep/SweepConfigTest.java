@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.config.ConfigError;
+import io.tausweep.model.data.Dataset;
 import io.tausweep.model.method.AdaptationMethod;
 import io.tausweep.model.method.LoRA;
 import io.tausweep.model.method.TauGate;
@@ -52,6 +53,42 @@ class SweepConfigTest {
   }
 
   @Test
+  void theDataSetIsMnistUnlessChosen() {
+    SweepConfig mnist = SweepConfig.parse("", "empty");
+    assertThat(mnist.dataset()).isEqualTo(Dataset.MNIST);
+    assertThat(mnist.dataDirOf(Dataset.MNIST)).isEqualTo("data/mnist");
+    assertThat(mnist.dataDirOf(Dataset.FASHION_MNIST))
+        .isEqualTo("/usr/share/datasets/fashion-mnist");
+
+    SweepConfig fashion =
+        SweepConfig.parse("data { dataset = fashion-mnist, fashion-mnist-dir = /srv/fm }", "f");
+    assertThat(fashion.dataset()).isEqualTo(Dataset.FASHION_MNIST);
+    assertThat(fashion.dataDirOf(Dataset.FASHION_MNIST)).isEqualTo("/srv/fm");
+    com.typesafe.config.Config rendered =
+        com.typesafe.config.ConfigFactory.parseString(fashion.render());
+    assertThat(rendered.getString(SweepConfig.DATASET)).isEqualTo("fashion-mnist");
+    assertThat(rendered.getString(SweepConfig.FASHION_MNIST_DIR)).isEqualTo("/srv/fm");
+  }
+
+  @Test
+  void theDataSetChangesTheHashExceptMnistWhichKeepsTheOldOne() {
+    String before = SweepConfig.parse("sweep.seeds = [1, 2]", "a").hash();
+    assertThat(SweepConfig.parse("sweep.seeds = [1, 2]\ndata.dataset = mnist", "b").hash())
+        .isEqualTo(before);
+    assertThat(SweepConfig.parse("sweep.seeds = [1, 2]\ndata.dataset = fashion-mnist", "c").hash())
+        .isNotEqualTo(before);
+    // The directories decide where the files are, not what they are.
+    assertThat(SweepConfig.parse("sweep.seeds = [1, 2]\ndata.dir = /elsewhere", "d").hash())
+        .isEqualTo(before);
+  }
+
+  @Test
+  void eachDataSetNamesTheKeyOfItsDirectory() {
+    assertThat(Dataset.MNIST.dirKey()).isEqualTo(SweepConfig.DATA_DIR);
+    assertThat(Dataset.FASHION_MNIST.dirKey()).isEqualTo(SweepConfig.FASHION_MNIST_DIR);
+  }
+
+  @Test
   void shippedConfigsAllParse() {
     for (String f : new String[] {"paper", "smoke", "full", "lambda"}) {
       assertThat(SweepConfig.load(repo().resolve("conf/" + f + ".conf")).name()).isEqualTo(f);
@@ -79,6 +116,9 @@ class SweepConfigTest {
       method.taugate.sharpness = 0           | Invalid method.taugate.sharpness: 0 (must be a sharpness within [1e-6, 1e4])
       data.test-images = 20000               | Invalid data.test-images: 20000 (must be an integer within [1, 10000])
       method.lora.rnak = 4                   | Unknown config key: method.lora.rnak (did you mean method.lora.rank?)
+      data.dataset = kmnist                  | Invalid data.dataset: "kmnist" (one of [mnist, fashion-mnist])
+      data.dataset = [mnist]                 | Invalid data.dataset: ["mnist"] (a list or range makes an axis, but no cell depends on it; sweepable: foundation.images-per-mode, foundation.epochs, foundation.batch-size, foundation.learning-rate, specialize.images, specialize.epochs, specialize.batch-size, data.test-images and the keys of the sweep's methods)
+      data.datset = mnist                    | Unknown config key: data.datset (did you mean data.dataset?)
       totally.unrelated = 1                  | Unknown config key: totally.unrelated (valid keys are listed in conf/README.md)
       """)
   void rejectsBadValuesWithOneLine(String line, String message) {
