@@ -166,17 +166,10 @@ public final class ResultRows {
             r == null ? null : r.accVal0(),
             r == null ? null : r.accValTheta(),
             t.budget().specializeImages(),
-            join(t.hparams()),
+            io.tausweep.jobs.task.Grid.join(t.hparams()),
             t.setting(),
             t.reportGroup(),
             dataset));
-  }
-
-  private static String join(Map<String, String> values) {
-    StringBuilder sb = new StringBuilder();
-    values.forEach(
-        (k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
-    return sb.toString();
   }
 
   /** A committed cell's rows: its {@code runs} row and, when it succeeded, its side-table rows. */

@@ -4,6 +4,7 @@ import io.tausweep.jobs.store.FoundationStore;
 import io.tausweep.model.config.Budget;
 import io.tausweep.model.data.Mnist;
 import io.tausweep.model.sweep.Experiment;
+import io.tausweep.model.train.Split;
 import io.tausweep.model.train.SplitCache;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -20,6 +21,9 @@ final class ExecutorState {
   private static final int MAX_FOUNDATIONS = 64;
 
   /** Split caches by budget, the most recently used few (a sweep over budgets makes several). */
+  /** The split store of each MNIST broadcast, shared by its budgets' caches. */
+  private static final Map<Long, Map<String, Split>> STORES = new java.util.HashMap<>();
+
   private static final Map<String, SplitCache> SPLITS =
       new LinkedHashMap<>(8, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -83,8 +87,10 @@ final class ExecutorState {
   static SplitCache splits(Broadcast<Mnist> mnist, Budget budget, int validationImages) {
     String key = mnist.id() + "/" + budget + "/" + validationImages;
     synchronized (SPLITS) {
+      // The caches of one broadcast share their store: budgets differ in training subsets only.
+      Map<String, Split> store = STORES.computeIfAbsent(mnist.id(), id -> SplitCache.newStore());
       return SPLITS.computeIfAbsent(
-          key, k -> new SplitCache(mnist.value(), budget, validationImages));
+          key, k -> new SplitCache(mnist.value(), budget, validationImages, store));
     }
   }
 

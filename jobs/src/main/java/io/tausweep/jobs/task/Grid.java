@@ -108,7 +108,8 @@ public record Grid(List<FoundationTask> foundations, List<CellTask> cells) imple
     return new Grid(List.copyOf(foundations.values()), List.copyOf(cells));
   }
 
-  private static String join(Map<String, String> values) {
+  /** Swept values as the {@code hparams}, {@code setting} and {@code report_group} text: k=v,... */
+  public static String join(Map<String, String> values) {
     StringBuilder sb = new StringBuilder();
     values.forEach(
         (k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));

@@ -25,24 +25,33 @@ public final class SplitCache {
   private final Mnist mnist;
   private final Budget budget;
   private final int validationImages;
-  private final Map<String, Split> cache =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Split> eldest) {
-          return size() > MAX_ENTRIES;
-        }
-      };
+  private final Map<String, Split> cache;
 
   public SplitCache(Mnist mnist, Budget budget) {
-    this(mnist, budget, 0);
+    this(mnist, budget, 0, newStore());
+  }
+
+  /**
+   * A store of splits that the caches of several budgets over the same images may share: its keys
+   * name every setting a split depends on, so a sweep over budgets rotates its test and validation
+   * images once, not once per budget.
+   */
+  public static Map<String, Split> newStore() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Split> eldest) {
+        return size() > MAX_ENTRIES;
+      }
+    };
   }
 
   /**
    * @param validationImages V, the validation images per seed (0: none)
+   * @param store where the splits are kept ({@link #newStore}), shared or not
    */
-  public SplitCache(Mnist mnist, Budget budget, int validationImages) {
+  public SplitCache(Mnist mnist, Budget budget, int validationImages, Map<String, Split> store) {
     if (validationImages > 0
         && 2L * budget.foundationImagesPerMode() + budget.specializeImages() + validationImages
             > mnist.train().size()) {
@@ -59,6 +68,7 @@ public final class SplitCache {
     this.mnist = mnist;
     this.budget = budget;
     this.validationImages = validationImages;
+    this.cache = store;
   }
 
   /** V, the validation images per seed. */
@@ -84,7 +94,14 @@ public final class SplitCache {
   /** The specialization's images at the angle, disjoint from the foundation's. */
   public Split specialize(long seed, double angleDeg) {
     return cached(
-        "specialize/" + seed + "/" + angleDeg,
+        "specialize/"
+            + budget.foundationImagesPerMode()
+            + "/"
+            + budget.specializeImages()
+            + "/"
+            + seed
+            + "/"
+            + angleDeg,
         () -> {
           int f = budget.foundationImagesPerMode();
           int[] idx =
@@ -103,7 +120,7 @@ public final class SplitCache {
       return null;
     }
     return cached(
-        "validation/" + seed + "/" + angleDeg,
+        "validation/" + validationImages + "/" + seed + "/" + angleDeg,
         () -> {
           int[] perm = permutation(seed);
           return train(
@@ -115,7 +132,7 @@ public final class SplitCache {
   /** The first {@code testImages} MNIST test images rotated by the angle. */
   public Split test(double angleDeg) {
     return cached(
-        "test/" + angleDeg,
+        "test/" + budget.testImages() + "/" + angleDeg,
         () -> {
           int[] idx = new int[budget.testImages()];
           for (int i = 0; i < idx.length; i++) {
